@@ -1,0 +1,1 @@
+"""Index engine: Django-free scoring, aggregation and ranking (pure Python + NumPy)."""
