@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgsConfig(AppConfig):
+    name = "chiso.orgs"
+    label = "orgs"
+    verbose_name = _("Đơn vị và phân quyền")
+
+    def ready(self) -> None:
+        from .navigation import NavItem, register
+
+        register(NavItem("home", _("Trang chủ"), "home", order=0))
+        register(NavItem("units", _("Đơn vị"), "unit_list", order=10))
+        register(NavItem("admin", _("Quản trị hệ thống"), "admin:index",
+                         superuser_only=True, order=900))

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("don-vi/", views.unit_list, name="unit_list"),
+    path("don-vi/<str:code>/", views.unit_detail, name="unit_detail"),
+    path("lam-viec-voi/", views.switch_membership, name="switch_membership"),
+    path("healthz", views.healthz, name="healthz"),
+]
