@@ -84,9 +84,9 @@ class Results:
     row_keys: list[tuple[int, int]]
 
     def _pos(self, unit: str, time: Any) -> tuple[int, int]:
-        n = self.units.index(unit)
-        t = 0 if self.times is None or time is None else self.times.index(time)
-        return t, n
+        if unit not in self.units:
+            raise IndexDataError(f"Unknown unit '{unit}'")
+        return _period(self.times, time), self.units.index(unit)
 
     def score(self, code: str, unit: str, time: Any = None) -> float:
         t, n = self._pos(unit, time)
@@ -248,13 +248,17 @@ class Coin:
     def value(self, code: str, unit: str, time: Any = None, dset: str | None = None) -> float:
         """One value, e.g. ``coin.value("Index", "CHE")``."""
         ds = self.get(dset or ("Aggregated" if "Aggregated" in self.data else None))
-        t = 0 if self.times is None else self.times.index(time)
+        if code not in ds.codes:
+            raise IndexDataError(f"No column '{code}' in data set {ds.name}")
+        if unit not in self.units:
+            raise IndexDataError(f"Unknown unit '{unit}'")
+        t = _period(self.times, time)
         return float(ds.values[t, self.units.index(unit), ds.codes.index(code)])
 
     def scores(self, unit: str, time: Any = None) -> dict[str, float]:
         """Every node's score for one unit (from ``Aggregated``)."""
         ds = self.get("Aggregated")
-        t = 0 if self.times is None else self.times.index(time)
+        t = _period(self.times, time)
         row = ds.values[t, self.units.index(unit)]
         return {c: float(v) for c, v in zip(ds.codes, row, strict=True)}
 
@@ -569,7 +573,9 @@ class Coin:
         for key, value in items:
             unit, code = key[0], key[1]
             when = key[2] if len(key) > 2 else time
-            t = 0 if self.times is None else self.times.index(when)
+            t = _period(self.times, when)
+            if unit not in self.units:
+                raise IndexDataError(f"update: unknown unit '{unit}'")
             n = self.units.index(unit)
             v = np.nan if value is None else float(value)
             if code in fw.index and code in fw.indicators:
@@ -597,6 +603,17 @@ class Coin:
                 s = np.where(ds.present[t][:, None], ds.values[t][:, agg], np.nan)
                 self._ranks[t] = rank_min(s, axis=0, descending=True)
         return self
+
+
+def _period(times: list[Any] | None, time: Any) -> int:
+    """Index of ``time``; ``None`` is fine when there is only one period."""
+    if times is None or (time is None and len(times) == 1):
+        return 0
+    if time is None:
+        raise IndexDataError("This data set has several periods: give a time")
+    if time not in times:
+        raise IndexDataError(f"Unknown time {time!r} (have: {', '.join(map(str, times))})")
+    return times.index(time)
 
 
 def _check_fraction(step: str, name: str, value: Any) -> None:

@@ -1,0 +1,8 @@
+"""``python -m chiso.index run PIPELINE.yaml --out DIR``."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
