@@ -29,6 +29,7 @@ import numpy as np
 
 from .aggregate import aggregate
 from .framework import AGGREGATE, INDICATOR, Framework, Node
+from .gap import linear_weights
 from .ranking import rank_min, rank_within_groups, round_half_up
 from .rules import RuleResult, score
 
@@ -47,6 +48,7 @@ __all__ = [
     "dti_from_main_indices",
     "main_indices_from_components",
     "merge_units",
+    "point_weights",
 ]
 
 FOUNDATION = "nen_tang"
@@ -398,3 +400,30 @@ def merge_units(
     with np.errstate(invalid="ignore", divide="ignore"):
         merged = np.where(counts > 0, summed / np.maximum(counts, 1), np.nan)
     return new_units, merged
+
+
+def point_weights(
+    components: Sequence[Component], applicable: np.ndarray, target: str = TOTAL
+) -> np.ndarray:
+    """What one point of each component is worth in ``target`` (DTI, a pillar or a main
+    index), per unit: (units × components), for :func:`~chiso.index.gap.gap_to_rank`.
+
+    Without not-applicable components every point is worth 1/1000 of the DTI; where some do
+    not apply, the other points of that main index weigh more (earned / applicable max).
+    ``applicable`` is (units × components) booleans (e.g. ``~np.isnan(points)``).
+    Components of Đô thị thông minh weigh 0.
+    """
+    comps = list(components)
+    app = np.asarray(applicable, dtype=bool)
+    keep = [j for j, c in enumerate(comps) if c.main != "DTTM"]
+    scored = [comps[j] for j in keep]
+    fw = dti_framework(scored)
+    if target not in fw.index or target in fw.indicators:
+        raise ValueError(
+            f"'{target}' không phải chỉ số chính, trụ cột hay DTI / "
+            f"'{target}' is not a main index, pillar or DTI"
+        )
+    maxes = np.array([c.max_points for c in scored], dtype=float)
+    out = np.zeros(app.shape)
+    out[:, keep] = linear_weights(fw, target, maxes, app[:, keep])
+    return out
