@@ -155,8 +155,11 @@ class Framework:
             if code in depth:
                 return depth[code]
             if state.get(code) == 1:
-                cycle = stack[stack.index(code):] + [code]
-                raise FrameworkError("Cycle in the framework: " + " -> ".join(cycle))
+                # The stack runs parent -> child; report it child -> parent ("feeds").
+                cycle = (stack[stack.index(code):] + [code])[::-1]
+                raise FrameworkError(
+                    "Cycle in the framework: " + " -> ".join(cycle) + " (each feeds the next)"
+                )
             state[code] = 1
             stack.append(code)
             d = 1 + max(visit(child, stack) for child, _ in self.children[code])
