@@ -44,6 +44,9 @@ __all__ = [
 ]
 
 Declared = Mapping[str, Any]
+# score() passes the applicability mask to the rules under this reserved key, so that
+# relative_best takes its best over the units the component applies to.
+_APPLICABLE_KEY = "__applicable__"
 
 
 class RuleError(ValueError):
@@ -485,13 +488,13 @@ class RelativeBestRule(Rule):
 
     def points(self, declared: Declared, n: int) -> tuple[np.ndarray, np.ndarray]:
         value = self._value(declared, "value", n)
-        mask = declared.get("__applicable__")
+        mask = declared.get(_APPLICABLE_KEY)
         return self._score(value, self._best(value, mask)), np.ones(n, bool)
 
     def explain(self, declared: Declared, i: int, points: float, lang: str) -> str:
         n = _length(declared, self)
         value = self._value(declared, "value", n)
-        best = self._best(value, declared.get("__applicable__"))
+        best = self._best(value, declared.get(_APPLICABLE_KEY))
         v = value[i]
         vi = _vi(lang)
         if math.isnan(v):
@@ -716,7 +719,7 @@ def score(
             )
     else:
         mask = np.ones(n, bool)
-    view = {**declared, "__applicable__": mask}
+    view = {**declared, _APPLICABLE_KEY: mask}
     pts, rule_applicable = r.points(view, n)
     applicable_all = mask & rule_applicable
     points = np.where(applicable_all, pts, np.nan)
