@@ -101,6 +101,7 @@ TEMPLATES = [
 # Database: SQLite (WAL) by default so that `make demo` needs no server; PostgreSQL via
 # DATABASE_URL in production and in the second half of `make test`.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+(VAR_DIR / "static").mkdir(exist_ok=True)  # whitenoise warns when STATIC_ROOT is missing
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'chiso.sqlite3'}"),
@@ -171,6 +172,7 @@ STATIC_ROOT = VAR_DIR / "static"
 # Front-end packages come from the npm registry (package.json) at set-up, never a CDN.
 NODE_MODULES = PROJECT_DIR / "node_modules"
 STATICFILES_DIRS = [
+    BASE_DIR / "static",
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
 ]
