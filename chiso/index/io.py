@@ -81,10 +81,11 @@ def read_workbook(path: str | Path) -> tuple[list[Row], list[Row]]:
     except Exception as exc:  # openpyxl raises several unrelated types for a bad file
         raise IndexDataError(f"Cannot read workbook {path}: {exc}") from None
     try:
-        tables = []
         for sheet in ("iData", "iMeta"):
             if sheet not in wb.sheetnames:
                 raise IndexDataError(f"{path}: no sheet named {sheet} (found {wb.sheetnames})")
+        tables = []
+        for sheet in ("iData", "iMeta"):
             lines = [list(r) for r in wb[sheet].iter_rows(values_only=True)]
             if not lines:
                 raise IndexDataError(f"{path}: sheet {sheet} is empty")
