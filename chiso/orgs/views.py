@@ -1,16 +1,23 @@
 from __future__ import annotations
 
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import permissions
 from .context_processors import SESSION_KEY
-from .models import Membership, OrgUnit, UnitSuccession
+from .forms import MembershipForm
+from .models import Membership, OrgUnit, Role, UnitSuccession
 
 
 @login_required
@@ -91,6 +98,48 @@ def switch_membership(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "home"
     return redirect(target)
+
+
+@login_required
+def members(request: HttpRequest) -> HttpResponse:
+    """The secretariat's page: who holds which role in the units it manages."""
+    manageable = permissions.units_for(request.user, "manage")
+    if not manageable.exists():
+        raise PermissionDenied(_("Chỉ cơ quan thường trực được quản lý thành viên."))
+    form = MembershipForm(request.POST or None, manageable_units=manageable)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = data["user"]
+        if user is None:
+            temporary = secrets.token_urlsafe(9)
+            user = get_user_model().objects.create_user(
+                username=data["username"], password=temporary, last_name=data["full_name"])
+            messages.success(request, _("Đã tạo tài khoản %(u)s với mật khẩu tạm thời: %(p)s "
+                                        "(chỉ hiển thị một lần; người dùng cần đổi ngay khi đăng nhập).")
+                             % {"u": user.username, "p": temporary})
+        Membership.objects.create(user=user, unit=data["unit"], role=data["role"], title=data["title"])
+        messages.success(request, _("Đã giao vai trò %(r)s tại %(unit)s cho %(u)s.") % {
+            "r": Role(data["role"]).label, "unit": data["unit"].name, "u": user.username})
+        return redirect("members")
+    query = request.GET.get("q", "").strip()
+    rows = (Membership.objects.filter(unit__in=manageable).select_related("user", "unit")
+            .order_by("unit__path", "role", "user__username"))
+    if query:
+        rows = rows.filter(Q(user__username__icontains=query) | Q(user__last_name__icontains=query)
+                           | Q(unit__name__icontains=query))
+    page = Paginator(rows, 100).get_page(request.GET.get("trang"))
+    return render(request, "orgs/members.html", {"form": form, "page": page, "query": query})
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(Membership.objects.select_related("unit", "user"), pk=pk)
+    permissions.require(request.user, "manage", membership.unit)
+    membership.delete()
+    messages.success(request, _("Đã thu hồi vai trò %(r)s của %(u)s tại %(unit)s.") % {
+        "r": membership.get_role_display(), "u": membership.user.username, "unit": membership.unit.name})
+    return redirect("members")
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

@@ -58,3 +58,13 @@ def test_password_change_works(client, people):
 
 def test_healthz_answers(client, db):
     assert client.get("/healthz").content == b"ok"
+
+
+@pytest.mark.parametrize("role,has_my_unit", [
+    ("admin", False), ("leader", False), ("reviewer", False), ("head", True), ("reporter", True)])
+def test_unit_level_roles_get_a_link_to_their_unit(client, people, role, has_my_unit):
+    client.force_login(people[role])
+    html = client.get(reverse("home")).content.decode()
+    assert ('data-nav="my_unit"' in html) == has_my_unit
+    if has_my_unit:
+        assert reverse("unit_detail", args=["C1"]) in html
