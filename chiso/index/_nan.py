@@ -1,8 +1,10 @@
-"""Warning-free NaN-aware reductions.
+"""Fast, warning-free NaN-aware reductions.
 
 ``np.nanmean`` and friends warn on all-NaN slices, which are normal here (an indicator with no
-data in one period, a unit screened out). These helpers return NaN silently instead and are
-written with plain sums so they stay fast on (periods, units, columns) arrays.
+data in one period, a unit screened out), and copy their input. These helpers return NaN
+silently, take the NaN mask when the caller already has it, and skip the masking work when
+the data have no NaN (the usual case after imputation): on (periods, units, columns) arrays
+of millions of values every avoided pass counts.
 """
 
 from __future__ import annotations
@@ -10,43 +12,60 @@ from __future__ import annotations
 import numpy as np
 
 
-def count(x: np.ndarray, axis: int) -> np.ndarray:
+def count(x: np.ndarray, axis: int, mask: np.ndarray | None = None) -> np.ndarray:
     """Number of non-NaN values along ``axis``."""
-    return np.sum(~np.isnan(x), axis=axis)
+    mask = np.isnan(x) if mask is None else mask
+    return x.shape[axis] - mask.sum(axis=axis)
+
+
+def zero_nan(x: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+    """``x`` with NaN replaced by 0 (``x`` itself, not a copy, when it has no NaN)."""
+    mask = np.isnan(x) if mask is None else mask
+    if not mask.any():
+        return x
+    out = x.copy()
+    out[mask] = 0.0
+    return out
 
 
 def nansum(x: np.ndarray, axis: int) -> np.ndarray:
     """Sum ignoring NaN (0 for an all-NaN slice)."""
-    return np.where(np.isnan(x), 0.0, x).sum(axis=axis)
+    return zero_nan(x).sum(axis=axis)
 
 
-def nanmean(x: np.ndarray, axis: int) -> np.ndarray:
+def nanmean(x: np.ndarray, axis: int, mask: np.ndarray | None = None) -> np.ndarray:
     """Mean ignoring NaN; NaN for an all-NaN slice."""
-    n = count(x, axis)
+    mask = np.isnan(x) if mask is None else mask
+    n = count(x, axis, mask)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(n > 0, nansum(x, axis) / np.maximum(n, 1), np.nan)
+        return zero_nan(x, mask).sum(axis=axis) / n  # 0/0 -> NaN for an empty slice
 
 
 def nanstd(x: np.ndarray, axis: int, ddof: int = 1) -> np.ndarray:
     """Standard deviation ignoring NaN (sample sd by default, as R's ``sd``)."""
-    n = count(x, axis)
-    m = np.expand_dims(nanmean(x, axis), axis)
-    dev = np.where(np.isnan(x), 0.0, x - m)
+    mask = np.isnan(x)
+    n = count(x, axis, mask)
+    dev = zero_nan(x - np.expand_dims(nanmean(x, axis, mask), axis), mask)
     with np.errstate(invalid="ignore", divide="ignore"):
-        var = (dev * dev).sum(axis=axis) / (n - ddof)
+        var = _dot(dev, dev, axis) / (n - ddof)
     return np.where(n > ddof, np.sqrt(var), np.nan)
 
 
 def nanmin(x: np.ndarray, axis: int) -> np.ndarray:
-    """Minimum ignoring NaN; NaN for an all-NaN slice."""
-    out = np.where(np.isnan(x), np.inf, x).min(axis=axis)
-    return np.where(count(x, axis) > 0, out, np.nan)
+    """Minimum ignoring NaN; NaN for an all-NaN slice (``fmin`` skips NaN, no copy)."""
+    return np.fmin.reduce(x, axis=axis)
 
 
 def nanmax(x: np.ndarray, axis: int) -> np.ndarray:
     """Maximum ignoring NaN; NaN for an all-NaN slice."""
-    out = np.where(np.isnan(x), -np.inf, x).max(axis=axis)
-    return np.where(count(x, axis) > 0, out, np.nan)
+    return np.fmax.reduce(x, axis=axis)
+
+
+def _dot(a: np.ndarray, b: np.ndarray, axis: int) -> np.ndarray:
+    """``(a * b).sum(axis)`` without the temporary product array."""
+    letters = "abcdefgh"[: a.ndim]
+    out = letters.replace(letters[axis % a.ndim], "")
+    return np.einsum(f"{letters},{letters}->{out}", a, b)
 
 
 def skew_kurt(x: np.ndarray, axis: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -56,13 +75,19 @@ def skew_kurt(x: np.ndarray, axis: int = 0) -> tuple[np.ndarray, np.ndarray]:
     e1071 type 2, which COINr's ``check_SkewKurt`` uses. NaN when there are fewer than 3
     (skew) or 4 (kurtosis) values or when the values are all equal.
     """
-    n = count(x, axis).astype(float)
-    m = np.expand_dims(nanmean(x, axis), axis)
-    d = np.where(np.isnan(x), 0.0, x - m)
+    mask = np.isnan(x)
+    has_nan = bool(mask.any())
+    n = count(x, axis, mask).astype(float) if has_nan else np.full(
+        np.delete(x.shape, axis % x.ndim), float(x.shape[axis]))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.expand_dims(zero_nan(x, mask).sum(axis=axis) / n, axis)
+    d = x - mean
+    if has_nan:
+        d[mask] = 0.0
     d2 = d * d
     m2 = d2.sum(axis=axis)
-    m3 = (d2 * d).sum(axis=axis)
-    m4 = (d2 * d2).sum(axis=axis)
+    m3 = _dot(d2, d, axis)
+    m4 = _dot(d2, d2, axis)
     with np.errstate(invalid="ignore", divide="ignore"):
         # g1 = sqrt(n) * m3 / m2^1.5 (population), corrected by sqrt(n(n-1))/(n-2)
         g1 = np.sqrt(n) * m3 / m2**1.5

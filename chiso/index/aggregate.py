@@ -38,7 +38,15 @@ def aggregate_layer(
     ``weights`` may also be (R, k, m) with ``children`` (R, rows, k) to aggregate R weight
     sets at once (used by the sensitivity analysis).
     """
-    present = ~np.isnan(children)
+    nan = np.isnan(children)
+    if method in ("arithmetic", "points") and not nan.any():
+        # Fast path (the usual case after imputation): every child present, so the
+        # renormalising denominator is the column sum of the weights.
+        den = weights.sum(axis=-2)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = (children @ weights) / (den[..., None, :] if den.ndim == 2 else den)
+        return np.where(den[..., None, :] > 0 if den.ndim == 2 else den > 0, out, np.nan)
+    present = ~nan
     pf = present.astype(float)
     x0 = np.where(present, children, 0.0)
     den = pf @ weights
@@ -109,8 +117,12 @@ def aggregate(
     shape = values.shape
     flat = values.reshape(-1, shape[-1])
     for layer in layers if layers is not None else framework.layers:
+        idx = layer.child_idx
+        # A contiguous block of children (e.g. all indicators) is read as a view, not copied.
+        contiguous = len(idx) and idx[-1] - idx[0] + 1 == len(idx)
+        children = flat[:, idx[0]:idx[-1] + 1] if contiguous else flat[:, idx]
         flat[:, layer.out_idx] = aggregate_layer(
-            flat[:, layer.child_idx],
+            children,
             layer.weights,
             layer.member,
             method=method,

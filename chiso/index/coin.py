@@ -34,6 +34,10 @@ from .ranking import rank_min
 
 __all__ = ["Coin", "Dataset", "Results", "StepRecord", "STEP_OUTPUT"]
 
+# Values per block in a full run (about 2 MB of float64): big enough to vectorise well,
+# small enough that temporaries stay in cache and in reused memory.
+_BLOCK = 262_144
+
 STEP_OUTPUT = {
     "denominate": "Denominated",
     "impute": "Imputed",
@@ -371,12 +375,16 @@ class Coin:
         if step != "aggregate" and source.name == "Aggregated":
             raise PipelineError(f"{step}: cannot run on the Aggregated data set")
         out = STEP_OUTPUT[step]
+        if source.name == out:
+            raise PipelineError(
+                f"{step}: would read and overwrite {out}; give dset (e.g. the data set before it)"
+            )
         rec = StepRecord(step, params, source.name, out)
         t_all = np.arange(self.raw.shape[0])
         c_all = np.arange(len(self.framework.indicators))
         codes = self.framework.columns if step == "aggregate" else list(self.framework.indicators)
-        shape = (*self.raw.shape[:2], len(codes))
-        self.data[out] = Dataset(out, np.full(shape, np.nan), list(codes), source.present.copy())
+        # Filled by _compute (a full run replaces the array; nothing is pre-allocated).
+        self.data[out] = Dataset(out, np.empty((0, 0, 0)), list(codes), source.present.copy())
         self._compute(rec, t_all, c_all)
         self.log = [r for r in self.log if r.output != out] + [rec]
         self.latest = out
@@ -386,64 +394,100 @@ class Coin:
     def _compute(self, rec: StepRecord, t_idx: np.ndarray, c_idx: np.ndarray) -> np.ndarray:
         """Compute ``rec`` for periods ``t_idx`` and indicator columns ``c_idx`` and write the
         result into its output data set. Returns the indicator columns that changed (all of
-        them if a step needs whole periods, e.g. screening that removed a unit)."""
+        them if a step needs whole periods, e.g. screening that removed a unit).
+
+        A full run allocates the output once and fills it block by block (one period and a
+        few hundred thousand values at a time): every step works column by column within a
+        period, and small blocks keep temporaries in cache and out of fresh memory, which is
+        what dominates on millions of values. An update gathers just the slice it needs.
+        """
+        if rec.step == "aggregate":
+            return self._compute_aggregate(rec, t_idx)
         src, dst = self.data[rec.input], self.data[rec.output]
-        full_c = np.arange(len(self.framework.indicators))
-        tt = t_idx[:, None, None]
-        cc = c_idx[None, None, :]
-        nn = np.arange(src.values.shape[1])[None, :, None]
-        x = src.values[tt, nn, cc]
+        n_t, n_u = src.values.shape[:2]
+        n_c = len(self.framework.indicators)
+        whole = len(t_idx) == n_t and len(c_idx) == n_c
+        if rec.step == "screen":
+            return self._compute_screen(rec, t_idx, c_idx, whole)
         present = src.present[t_idx]
+        if whole:
+            y = np.empty_like(src.values)
+            width = max(1, _BLOCK // max(n_u, 1))
+            for t in range(n_t):
+                for c0 in range(0, n_c, width):
+                    cols = np.arange(c0, min(c0 + width, n_c))
+                    y[t:t + 1, :, c0:c0 + width] = self._apply(
+                        rec, src.values[t:t + 1, :, c0:c0 + width], present[t:t + 1],
+                        t_idx[t:t + 1], cols)
+        else:
+            x = src.values[np.ix_(t_idx, np.arange(n_u), c_idx)]
+            y = self._apply(rec, x, present, t_idx, c_idx)
+        dst.present[t_idx] = present
+        # Keep absent rows empty whatever the step did (impute must not fill them).
+        absent = ~present
+        if absent.any():
+            y[absent] = np.nan
+        if whole:
+            dst.values = y
+        else:
+            dst.values[np.ix_(t_idx, np.arange(n_u), c_idx)] = y
+        return c_idx
+
+    def _apply(self, rec: StepRecord, x: np.ndarray, present: np.ndarray, t_idx: np.ndarray,
+               c_idx: np.ndarray) -> np.ndarray:
+        """Run one column-wise step on a (periods, units, columns) block; returns a new array."""
         p = rec.params
         if rec.step == "denominate":
-            y = _denominate(x, self._divisors()[tt, nn, cc])
-        elif rec.step == "impute":
+            div = self._divisors()
+            return _denominate(x, div[np.ix_(t_idx, np.arange(x.shape[1]), c_idx)])
+        if rec.step == "impute":
             groups = None
             if p["method"].startswith("group_"):
                 groups = self._group_ids(p["group"])[t_idx]
-            y = _imp.impute(x, present, p["method"], groups)
-        elif rec.step == "screen":
-            whole = src.values[t_idx]
-            new_present = _scr.screen(whole, present, p["min_availability"])
-            changed = not np.array_equal(new_present, dst.present[t_idx])
-            dst.present[t_idx] = new_present
-            avail = self.details.setdefault(
-                "Screened", np.full(self.raw.shape[:2], np.nan))
-            avail[t_idx] = _scr.availability(whole)
-            if changed:
-                c_idx, cc = full_c, full_c[None, None, :]
-                x = whole
-            y = np.where(new_present[:, :, None], x, np.nan)
-        elif rec.step == "treat":
+            return _imp.impute(x, present, p["method"], groups)
+        if rec.step == "treat":
             if p["method"] == "none":
-                y = x.copy()
-            else:
-                y, det = _treat.treat(x, p["max_points"], p["skew"], p["kurtosis"],
-                                      p["fallback"])
-                self._store_treat_details(det, t_idx, c_idx)
-        elif rec.step == "normalise":
+                return x.copy()
+            y, det = _treat.treat(x, p["max_points"], p["skew"], p["kurtosis"], p["fallback"])
+            self._store_treat_details(det, t_idx, c_idx)
+            return y
+        if rec.step == "normalise":
             params = {k: v[c_idx] for k, v in self._norm_params(p["method"], p).items()}
-            y = _norm.normalise(x, p["method"], self.framework.direction[c_idx], params)
-        elif rec.step == "aggregate":
-            return self._compute_aggregate(rec, t_idx)
-        else:  # pragma: no cover - steps are validated on entry
-            raise PipelineError(f"Unknown step '{rec.step}'")
-        if rec.step != "screen":
-            dst.present[t_idx] = present
-        # Keep absent rows empty whatever the step did (impute must not fill them).
-        y = np.where(dst.present[t_idx][:, :, None], y, np.nan)
-        dst.values[tt, nn, cc] = y
+            return _norm.normalise(x, p["method"], self.framework.direction[c_idx], params)
+        raise PipelineError(f"Unknown step '{rec.step}'")  # pragma: no cover
+
+    def _compute_screen(self, rec: StepRecord, t_idx: np.ndarray, c_idx: np.ndarray,
+                        whole: bool) -> np.ndarray:
+        src, dst = self.data[rec.input], self.data[rec.output]
+        n_u = src.values.shape[1]
+        period = src.values if len(t_idx) == src.values.shape[0] else src.values[t_idx]
+        new_present = _scr.screen(period, src.present[t_idx], rec.params["min_availability"])
+        changed = not np.array_equal(new_present, dst.present[t_idx])
+        dst.present[t_idx] = new_present
+        avail = self.details.setdefault("Screened", np.full(self.raw.shape[:2], np.nan))
+        avail[t_idx] = _scr.availability(period)
+        if whole or changed:
+            # A unit removed or restored: the whole period changes downstream.
+            y = period.copy()
+            y[~new_present] = np.nan
+            if len(t_idx) == src.values.shape[0]:
+                dst.values = y
+            else:
+                dst.values[t_idx] = y
+            return np.arange(len(self.framework.indicators))
+        x = src.values[np.ix_(t_idx, np.arange(n_u), c_idx)]
+        x[~new_present] = np.nan
+        dst.values[np.ix_(t_idx, np.arange(n_u), c_idx)] = x
         return c_idx
 
     def _compute_aggregate(self, rec: StepRecord, t_idx: np.ndarray) -> np.ndarray:
         src, dst = self.data[rec.input], self.data[rec.output]
         fw = self.framework
         n_ind = len(fw.indicators)
-        block = np.full((len(t_idx), src.values.shape[1], len(fw.columns)), np.nan)
-        if src.codes == fw.columns:
-            block[:] = src.values[t_idx]
-        else:
-            block[:, :, :n_ind] = src.values[t_idx][:, :, :n_ind]
+        n_t = src.values.shape[0]
+        whole = len(t_idx) == n_t
+        block = np.empty((len(t_idx), src.values.shape[1], len(fw.columns)))
+        block[:, :, :n_ind] = (src.values if whole else src.values[t_idx])[:, :, :n_ind]
         p = rec.params
         try:
             _agg.aggregate(block, fw, p["method"], p["p"], p["min_availability"])
@@ -451,7 +495,12 @@ class Coin:
             raise PipelineError(f"aggregate: {exc}") from None
         present = src.present[t_idx]
         dst.present[t_idx] = present
-        dst.values[t_idx] = np.where(present[:, :, None], block, np.nan)
+        if not present.all():
+            block[~present] = np.nan
+        if whole:
+            dst.values = block
+        else:
+            dst.values[t_idx] = block
         return np.arange(n_ind)
 
     def _divisors(self) -> np.ndarray:
@@ -466,6 +515,12 @@ class Coin:
         return self._divisors_cache
 
     def _group_ids(self, group: str) -> np.ndarray:
+        cache = self.__dict__.setdefault("_group_cache", {})
+        if group not in cache:
+            cache[group] = self._compute_group_ids(group)
+        return cache[group]
+
+    def _compute_group_ids(self, group: str) -> np.ndarray:
         labels = self.groups[group]
         names = sorted({v for v in labels.ravel() if v is not None})
         lookup = {v: i for i, v in enumerate(names)}

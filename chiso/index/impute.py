@@ -17,21 +17,17 @@ __all__ = ["IMPUTE_METHODS", "impute"]
 IMPUTE_METHODS = ("mean", "median", "group_mean", "group_median", "none")
 
 
-def _stat(x: np.ndarray, how: str) -> np.ndarray:
-    """Column statistic over units (axis 1) of a (periods, units, columns) array."""
-    if how == "mean":
-        return _nan.nanmean(x, axis=1)
-    # np.nanmedian warns on all-NaN slices; an empty column simply stays missing.
+def _median(x: np.ndarray) -> np.ndarray:
+    """Column median over units (axis 1) of a (periods, units, columns) array, ignoring NaN;
+    the two middle values are averaged, as R's ``median``. NaN for an empty column."""
     counts = _nan.count(x, axis=1)
-    filled = np.where(np.isnan(x), np.inf, x)
-    # Sorting puts NaN-turned-inf last, so the median of the first k values is the answer.
-    s = np.sort(filled, axis=1)
-    k = counts
-    lo = np.take_along_axis(s, np.maximum((k - 1) // 2, 0)[:, None, :], axis=1)[:, 0, :]
-    hi = np.take_along_axis(s, np.maximum(k // 2, 0)[:, None, :], axis=1)[:, 0, :]
+    # NaN sorts last, so the median of the first k sorted values is the answer.
+    s = np.sort(x, axis=1)
+    lo = np.take_along_axis(s, np.maximum((counts - 1) // 2, 0)[:, None, :], axis=1)[:, 0, :]
+    hi = np.take_along_axis(s, np.maximum(counts // 2, 0)[:, None, :], axis=1)[:, 0, :]
     with np.errstate(invalid="ignore"):
         med = (lo + hi) / 2
-    return np.where(k > 0, med, np.nan)
+    return np.where(counts > 0, med, np.nan)
 
 
 def impute(
@@ -40,28 +36,45 @@ def impute(
     method: str,
     groups: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Fill the missing values of ``values`` (periods, units, columns).
+    """Fill the missing values of ``values`` (periods, units, columns); returns a new array.
 
     ``groups`` (periods, units) holds integer group ids (-1 = no group) for the group
     methods; a unit without a group, or a group with no data for that indicator, stays
     missing, as in COINr.
     """
-    if method == "none":
-        return values.copy()
-    x = np.where(present[:, :, None], values, np.nan)
-    missing = np.isnan(x) & present[:, :, None]
-    if not missing.any():
-        return x
-    how = "mean" if method in ("mean", "group_mean") else "median"
-    out = x.copy()
+    absent = ~present
+    nan = np.isnan(values)
+    out = values.copy()
+    if absent.any():
+        out[absent] = np.nan
+        nan = nan | absent[:, :, None]
+    missing = nan & present[:, :, None]
+    if method == "none" or not missing.any():
+        return out
     if method in ("mean", "median"):
-        fill = _stat(x, how)  # (T, C)
-        out = np.where(missing, fill[:, None, :], out)
+        fill = _nan.nanmean(out, axis=1, mask=nan) if method == "mean" else _median(out)
+        np.copyto(out, fill[:, None, :], where=missing)
         return out
     if groups is None:
         raise ValueError(f"impute method {method} needs a group column")
-    for g in np.unique(groups[groups >= 0]):
+    ids = np.unique(groups[groups >= 0])
+    if method == "group_mean":
+        # Sums and counts of every group at once: (T, K, N) one-hot @ (T, N, C).
+        onehot = (groups[:, None, :] == ids[None, :, None]).astype(float)
+        sums = onehot @ _nan.zero_nan(out, nan)
+        counts = onehot @ (~nan).astype(float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means = sums / counts  # (T, K, C); 0/0 -> NaN for a group without data
+        pos = np.searchsorted(ids, groups)
+        pos = np.where(groups >= 0, np.minimum(pos, max(len(ids) - 1, 0)), 0)
+        fill = np.take_along_axis(means, pos[:, :, None], axis=1) if len(ids) else None
+        if fill is not None:
+            # a unit without a group gets nothing
+            no_group = (groups < 0)[:, :, None]
+            np.copyto(out, fill, where=missing & ~no_group)
+        return out
+    for g in ids:
         in_g = (groups == g)[:, :, None]
-        fill = _stat(np.where(in_g, x, np.nan), how)
-        out = np.where(missing & in_g, fill[:, None, :], out)
+        fill = _median(np.where(in_g, out, np.nan))
+        np.copyto(out, fill[:, None, :], where=missing & in_g)
     return out

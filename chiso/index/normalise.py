@@ -58,7 +58,7 @@ def normalise(
     """
     params = params or {}
     d = np.asarray(direction, dtype=float)[None, None, :]
-    x = values * d
+    x = values * d  # a new array: the methods below may work on it in place
     with np.errstate(divide="ignore", invalid="ignore"):
         if method == "none":
             out = x
@@ -73,10 +73,16 @@ def normalise(
                 fhi = np.where(d > 0, fmax, -fmin)
                 lo = np.where(np.isnan(flo), lo, flo)
                 hi = np.where(np.isnan(fhi), hi, fhi)
-                x = np.clip(x, lo, hi)
-            out = (x - lo) / (hi - lo) * (_p(params, "upper") - _p(params, "lower")) + _p(
-                params, "lower"
-            )
+                np.clip(x, lo, hi, out=x)
+            # One scale factor per column, then two in-place passes; a zero range gives a NaN
+            # factor and so a missing column, as COINr's 0/0.
+            span = hi - lo
+            factor = (_p(params, "upper") - _p(params, "lower")) / np.where(span > 0, span,
+                                                                            np.nan)
+            x -= lo
+            x *= factor
+            x += _p(params, "lower")
+            return x
         elif method == "zscore":
             m = _nan.nanmean(x, axis=1)[:, None, :]
             sd = _nan.nanstd(x, axis=1, ddof=1)[:, None, :]
@@ -112,6 +118,6 @@ def normalise(
         else:
             raise ValueError(f"Unknown normalisation method '{method}'")
     out = np.asarray(out, dtype=float)
-    # A zero range or zero target distance gives 0/0 or x/0: report missing, not infinity.
-    out[~np.isfinite(out)] = np.nan
+    # A zero range or zero target distance gives x/0: report missing, not infinity.
+    out[np.isinf(out)] = np.nan
     return out

@@ -100,30 +100,45 @@ def treat(
     kurtosis: float = 3.5,
     fallback: str = "log",
 ) -> tuple[np.ndarray, TreatDetails]:
-    """Treat every (period, indicator) column of ``values`` (periods, units, columns)."""
-    t, n, c = values.shape
-    # (units, periods*columns): every period of every indicator is one independent column.
-    flat = values.transpose(1, 0, 2).reshape(n, t * c)
-    sk0, ku0 = _nan.skew_kurt(flat, axis=0)
-    out, n_win, passing = winsorise(flat, max_points, skew, kurtosis)
-    # COINr: a column whose statistics become undefined after Winsorising is left untreated.
-    sk1, ku1 = _nan.skew_kurt(out, axis=0)
-    undefined = (np.isnan(sk1) | np.isnan(ku1)) & ~(np.isnan(sk0) | np.isnan(ku0))
-    out[:, undefined] = flat[:, undefined]
-    n_win = np.where(undefined, 0, n_win)
-    use_fallback = ~passing & (fallback == "log")
-    if use_fallback.any():
-        cols = np.flatnonzero(use_fallback)
-        out[:, cols] = log_ct(flat[:, cols], axis=0)
-        n_win = np.where(use_fallback, 0, n_win)
-    sk2, ku2 = _nan.skew_kurt(out, axis=0)
-    result = out.reshape(n, t, c).transpose(1, 0, 2).copy()
+    """Treat every (period, indicator) column of ``values`` (periods, units, columns).
+
+    The statistics of all columns are computed in one vectorised pass; only the columns that
+    fail the check are gathered (as a (units, k) block) and Winsorised.
+    """
+    sk0, ku0 = _nan.skew_kurt(values, axis=1)  # (T, C)
+    undecided = np.isnan(sk0) | np.isnan(ku0)
+    fail = ~(_passes(sk0, ku0, skew, kurtosis) | undecided)
+    out = values.copy()
+    n_win = np.zeros(sk0.shape, dtype=np.intp)
+    use_fallback = np.zeros(sk0.shape, dtype=bool)
+    sk1, ku1 = sk0.copy(), ku0.copy()
+    if fail.any():
+        ti, ci = np.nonzero(fail)
+        block = values[ti, :, ci].T  # (units, k): one column per failing (period, indicator)
+        win, nw, passing = winsorise(block, max_points, skew, kurtosis)
+        bsk, bku = _nan.skew_kurt(win, axis=0)
+        # COINr: a column whose statistics become undefined is left untreated.
+        undefined = np.isnan(bsk) | np.isnan(bku)
+        win[:, undefined] = block[:, undefined]
+        nw = np.where(undefined, 0, nw)
+        fb = ~passing & ~undefined & (fallback == "log")
+        if fb.any():
+            win[:, fb] = log_ct(block[:, fb], axis=0)
+            nw = np.where(fb, 0, nw)
+        changed = (nw > 0) | fb
+        if changed.any():
+            bsk2, bku2 = _nan.skew_kurt(win[:, changed], axis=0)
+            sk1[ti[changed], ci[changed]] = bsk2
+            ku1[ti[changed], ci[changed]] = bku2
+        out[ti, :, ci] = win.T
+        n_win[ti, ci] = nw
+        use_fallback[ti, ci] = fb
     details = TreatDetails(
-        skew_before=sk0.reshape(t, c),
-        kurt_before=ku0.reshape(t, c),
-        winsorised=n_win.reshape(t, c),
-        fallback=use_fallback.reshape(t, c),
-        skew_after=sk2.reshape(t, c),
-        kurt_after=ku2.reshape(t, c),
+        skew_before=sk0,
+        kurt_before=ku0,
+        winsorised=n_win,
+        fallback=use_fallback,
+        skew_after=sk1,
+        kurt_after=ku1,
     )
-    return result, details
+    return out, details
