@@ -410,7 +410,10 @@ class Coin:
         if rec.step == "screen":
             return self._compute_screen(rec, t_idx, c_idx, whole)
         present = src.present[t_idx]
-        if whole:
+        if whole and rec.step == "treat":
+            # Treatment blocks itself: all failing columns are Winsorised in one go.
+            y = self._apply(rec, src.values, present, t_idx, c_idx)
+        elif whole:
             y = np.empty_like(src.values)
             width = max(1, _BLOCK // max(n_u, 1))
             for t in range(n_t):
@@ -639,24 +642,35 @@ class Coin:
                 touched.setdefault(t, set()).add(j)
             elif code in self.denominators:
                 self.denominators[code][t, n] = v
-                self._divisors_cache = None
                 users = [j for j, i in enumerate(fw.indicators)
                          if str(fw.nodes[i].params.get("Denominator")) == code]
+                if self._divisors_cache is not None:
+                    self._divisors_cache[t, n, users] = v
                 touched.setdefault(t, set()).update(users)
             else:
                 raise IndexDataError(f"update: '{code}' is not an indicator or a denominator")
         if self._ranks is None and "Aggregated" in self.data:
             self.results()
+        n_ind = len(fw.indicators)
         for t, cols in touched.items():
             t_idx = np.array([t])
             c_idx = np.array(sorted(cols), dtype=np.intp)
+            affected = c_idx
             for rec in self.log:
+                if rec.step == "aggregate":
+                    affected = c_idx
                 c_idx = self._compute(rec, t_idx, c_idx)
             if self._ranks is not None:
+                # Only aggregates depending on a changed indicator can change rank.
+                if len(affected) == n_ind:
+                    names = set(fw.aggregates)
+                else:
+                    names = set().union(*(fw.ancestors(fw.indicators[j]) for j in affected))
+                pos = [i for i, c in enumerate(fw.aggregates) if c in names]
                 ds = self.data["Aggregated"]
-                agg = [ds.codes.index(c) for c in fw.aggregates]
-                s = np.where(ds.present[t][:, None], ds.values[t][:, agg], np.nan)
-                self._ranks[t] = rank_min(s, axis=0, descending=True)
+                s = ds.values[t][:, [fw.index[fw.aggregates[i]] for i in pos]].T.copy()
+                s[:, ~ds.present[t]] = np.nan
+                self._ranks[t][:, pos] = rank_min(s, axis=1, descending=True).T
         return self
 
 

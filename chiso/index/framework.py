@@ -53,7 +53,7 @@ class Layer:
     """Aggregates whose children are all computed in earlier layers.
 
     ``child_idx`` indexes framework columns (indicators then aggregates); ``weights`` is
-    ``(len(child_idx), len(codes))``; ``member`` marks which of those columns are children of
+    ``(len(child_idx), len(codes))`` with each column summing to 1; ``member`` marks which of those columns are children of
     each aggregate (a child may have weight 0 and still count for availability).
     """
 
@@ -185,6 +185,9 @@ class Framework:
             for child, w in self.children[code]:
                 weights[row[self.index[child]], j] = w
                 member[row[self.index[child]], j] = True
+        # Weights are relative: scale each aggregate's column to sum to 1 up front, which
+        # also keeps extreme magnitudes (1e-300 or 1e300) from under/overflowing later.
+        weights /= weights.sum(axis=0, keepdims=True)
         return Layer(
             codes=tuple(codes),
             out_idx=np.array([self.index[c] for c in codes], dtype=np.intp),

@@ -74,13 +74,13 @@ def normalise(
                 lo = np.where(np.isnan(flo), lo, flo)
                 hi = np.where(np.isnan(fhi), hi, fhi)
                 np.clip(x, lo, hi, out=x)
-            # One scale factor per column, then two in-place passes; a zero range gives a NaN
-            # factor and so a missing column, as COINr's 0/0.
+            # In-place passes; a zero range divides by NaN and so gives a missing column, as
+            # COINr's 0/0. (Dividing by the range, rather than multiplying by its inverse,
+            # keeps tiny ranges exact.)
             span = hi - lo
-            factor = (_p(params, "upper") - _p(params, "lower")) / np.where(span > 0, span,
-                                                                            np.nan)
             x -= lo
-            x *= factor
+            x /= np.where(span > 0, span, np.nan)
+            x *= _p(params, "upper") - _p(params, "lower")
             x += _p(params, "lower")
             return x
         elif method == "zscore":

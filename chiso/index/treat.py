@@ -102,10 +102,14 @@ def treat(
 ) -> tuple[np.ndarray, TreatDetails]:
     """Treat every (period, indicator) column of ``values`` (periods, units, columns).
 
-    The statistics of all columns are computed in one vectorised pass; only the columns that
-    fail the check are gathered (as a (units, k) block) and Winsorised.
+    The statistics of all columns are computed vectorised (one period at a time); only the
+    columns that fail the check, across all periods, are gathered into one (units, k) block
+    and Winsorised together.
     """
-    sk0, ku0 = _nan.skew_kurt(values, axis=1)  # (T, C)
+    # Statistics period by period: temporaries stay the size of one period.
+    stats = [_nan.skew_kurt(values[t:t + 1], axis=1) for t in range(values.shape[0])]
+    sk0 = np.concatenate([s for s, _ in stats]) if stats else np.empty((0, values.shape[2]))
+    ku0 = np.concatenate([k for _, k in stats]) if stats else np.empty((0, values.shape[2]))
     undecided = np.isnan(sk0) | np.isnan(ku0)
     fail = ~(_passes(sk0, ku0, skew, kurtosis) | undecided)
     out = values.copy()
