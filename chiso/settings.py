@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "chiso.lib",
     "chiso.orgs",
+    "chiso.metrics",
 ]
 
 MIDDLEWARE = [
