@@ -76,14 +76,15 @@ def winsorise(
         s = sub * sign
         top = _nan.nanmax(s, axis=0)
         at_top = s == top
-        others = np.where(at_top | np.isnan(s), -np.inf, s).max(axis=0)
-        stuck = ~np.isfinite(others)  # every value equal: nothing left to pull in
+        others = _nan.nanmax(np.where(at_top, np.nan, s), axis=0)
+        stuck = np.isnan(others)  # every value equal: nothing left to pull in
         s = np.where(at_top & ~stuck, others, s)
-        x[:, cols] = s * sign
+        s *= sign
+        x[:, cols] = s
         moved = at_top.sum(axis=0)
         n_hi[cols] = np.where(high & ~stuck, moved, n_hi[cols])
         n_lo[cols] = np.where(~high & ~stuck, moved, n_lo[cols])
-        sk, ku = _nan.skew_kurt(x[:, cols], axis=0)
+        sk, ku = _nan.skew_kurt(s, axis=0)
         skew[cols], kurt[cols] = sk, ku
         undecided_now = np.isnan(sk) | np.isnan(ku)
         passing[cols] = _passes(sk, ku, skew_t, kurt_t)
