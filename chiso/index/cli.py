@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from .errors import FrameworkError, IndexDataError, PipelineError
 from .pipeline import run_pipeline
+
+if TYPE_CHECKING:
+    from .coin import Coin
 
 __all__ = ["main"]
 
@@ -47,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _print_top(coin, top: int) -> None:  # type: ignore[no-untyped-def]
+def _print_top(coin: Coin, top: int) -> None:
+    """Print the top units of the top aggregate, per period."""
     res = coin.results()
     code = coin.framework.aggregates[-1]
     a = res.codes.index(code)
