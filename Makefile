@@ -49,7 +49,9 @@ test: install system-deps lint test-sqlite test-postgres
 bench-index: install
 	$(BIN)/python bench/bench_index.py
 
-bench: bench-index
+# Every bench/bench_*.py; each prints its figures (and its reference's) on its last lines.
+bench: install
+	for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python "$$f"; done
 
 clean:
 	rm -rf $(VENV) node_modules var/static artifacts
