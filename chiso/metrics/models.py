@@ -9,6 +9,7 @@ check and history in one transaction); nothing else calls `DataValue.save()`.
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal
 from pathlib import PurePath
 
 from django.conf import settings
@@ -270,7 +271,9 @@ class DataValue(models.Model):
     def snapshot(self) -> dict:
         """The fields a change can touch, as JSON (for `DataValueChange`)."""
         def num(x):
-            return None if x is None else str(x)
+            # "50", never "50.000000" or "5E+1": the same number always reads the same, so
+            # an unchanged value is recognised as unchanged.
+            return None if x is None else format(Decimal(str(x)).normalize(), "f")
 
         return {"value": num(self.value), "numerator": num(self.numerator),
                 "denominator": num(self.denominator), "text": self.text,

@@ -1,0 +1,290 @@
+"""The only way code writes data values: validation, permission, optimistic concurrency and
+history, in one transaction per call.
+
+    save_value(metric, unit, period, {"numerator": 45, "denominator": 50},
+               user=request.user, source=Source.FORM, expected_version=3)
+
+- Invalid data raises `ValidationFailed(issues)` and writes nothing.
+- A stale `expected_version` (someone saved in between) raises `ConflictError`, naming who
+  changed the value and when: the second editor gets a conflict, never a lost update.
+  `expected_version=0` means "I saw no value": it conflicts if one was created meanwhile.
+- Every change (value or state) appends a `DataValueChange` with old → new, who, when,
+  why and the source. Saving identical data changes nothing and adds no history.
+
+Permissions: callers check `permissions.can(user, "edit_data", unit)` to show the form;
+these functions assert it again whenever a user is given (user=None is the system itself:
+demo, computed values, migrations of data).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from chiso.lib.formatting import format_datetime
+from chiso.orgs import permissions
+from chiso.orgs.models import OrgUnit
+
+from .models import DataValue, DataValueChange, Metric, Period, Source, State
+from .validation import Issue, clean, validate
+
+__all__ = ["ConflictError", "Issue", "ValidationFailed", "save_value", "save_values",
+           "set_state", "validate", "ValueEntry"]
+
+# Which permission a state change needs (see chiso.orgs.permissions.ACTIONS). Rounds add
+# their own workflow rules (deadlines, the head's approval) on top of these.
+STATE_ACTIONS = {
+    State.DRAFT: "edit_data",      # withdraw or re-open for editing
+    State.SUBMITTED: "edit_data",
+    State.RETURNED: "review",
+    State.ACCEPTED: "review",
+}
+# A reviewer may correct a submitted or accepted value, with a written reason.
+REVIEW_EDIT_STATES = {State.SUBMITTED, State.ACCEPTED}
+
+
+class ValidationFailed(Exception):
+    def __init__(self, issues: list[Issue]):
+        self.issues = issues
+        super().__init__("; ".join(i.message for i in issues))
+
+
+class ConflictError(Exception):
+    """The value changed since the editor loaded it."""
+
+    def __init__(self, current: DataValue | None, expected_version: int | None,
+                 message: str | None = None):
+        self.current = current
+        self.expected_version = expected_version
+        if message is None and current is not None:
+            who = _who(current.updated_by) if current.updated_by_id else "hệ thống"
+            message = (
+                f"Số liệu “{current.metric.name}” của {current.unit.name}, kỳ "
+                f"{current.period.code}, đã được {who} thay đổi lúc "
+                f"{format_datetime(current.updated_at)} (phiên bản {current.version}, bạn đang sửa "
+                f"phiên bản {expected_version}). Thay đổi của bạn chưa được lưu: hãy tải lại để "
+                "xem giá trị mới rồi nhập lại nếu vẫn cần sửa.")
+        super().__init__(message or "Số liệu đã bị thay đổi bởi người khác.")
+
+
+def _who(user) -> str:
+    if user is None:
+        return "hệ thống"
+    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    return f"{full} ({user.username})" if full else user.username
+
+
+def _period(period: Period | str) -> Period:
+    return period if isinstance(period, Period) else Period.objects.for_code(period)
+
+
+def _check_edit(user, unit: OrgUnit, current: DataValue | None, reason: str) -> None:
+    if user is None or permissions.can(user, "edit_data", unit):
+        return
+    if (current is not None and current.state in REVIEW_EDIT_STATES
+            and permissions.can(user, "review", unit)):
+        if not reason.strip():
+            raise ValidationFailed([Issue("reason", "Lý do: người thẩm định sửa số liệu phải nêu "
+                                                    "lý do.", "required")])
+        return
+    raise PermissionDenied("Bạn không có quyền nhập số liệu cho đơn vị này.")
+
+
+def _history(dv: DataValue, old: dict | None, *, user, source: str, reason: str,
+             old_state: str, at) -> DataValueChange:
+    return DataValueChange(data_value=dv, version=dv.version, changed_by=user, changed_at=at,
+                           old=old, new=dv.snapshot(), reason=reason, source=source,
+                           old_state=old_state, new_state=dv.state)
+
+
+def save_value(metric: Metric, unit: OrgUnit, period: Period | str, data: dict, *, user,
+               source: str = Source.FORM, expected_version: int | None = None,
+               reason: str = "", state: str | None = None,
+               is_illustrative: bool | None = None) -> DataValue:
+    """Create or change one value; returns it with its new version."""
+    period = _period(period)
+    if source not in Source.values:
+        raise ValueError(f"Unknown source {source!r}")
+    if state is not None and state not in State.values:
+        raise ValueError(f"Unknown state {state!r}")
+    fields, issues = clean(metric, data)
+    if "comment" not in data:
+        fields.pop("comment")  # keep the existing explanation unless one is sent
+    if issues:
+        raise ValidationFailed(issues)
+    try:
+        with transaction.atomic():
+            current = (DataValue.objects.select_for_update()
+                       .select_related("updated_by", "metric", "unit", "period")
+                       .filter(metric=metric, unit=unit, period=period).first())
+            _check_edit(user, unit, current, reason)
+            if expected_version is not None and (current.version if current else 0) != expected_version:
+                if current is None:
+                    raise ConflictError(None, expected_version,
+                                        "Số liệu bạn đang sửa không còn tồn tại; hãy tải lại trang.")
+                raise ConflictError(current, expected_version)
+            now = timezone.now()
+            if current is None:
+                dv = DataValue(metric=metric, unit=unit, period=period, source=source,
+                               state=state or State.DRAFT, updated_by=user, updated_at=now,
+                               created_at=now, version=1,
+                               is_illustrative=bool(is_illustrative), **fields)
+                dv.save(force_insert=True)
+                _history(dv, None, user=user, source=source, reason=reason, old_state="",
+                         at=now).save()
+                return dv
+            old = current.snapshot()
+            old_state = current.state
+            for key, value in fields.items():
+                setattr(current, key, value)
+            if state is not None:
+                current.state = state
+            if is_illustrative is not None:
+                current.is_illustrative = is_illustrative
+            if current.snapshot() == old:
+                return current  # nothing changed: no new version, no history entry
+            current.version += 1
+            current.source = source
+            current.updated_by = user
+            current.updated_at = now
+            current.save()
+            _history(current, old, user=user, source=source, reason=reason, old_state=old_state,
+                     at=now).save()
+            return current
+    except IntegrityError:
+        # Two first saves raced (PostgreSQL does not lock a row that does not exist yet):
+        # the loser is told, exactly as for a stale version.
+        current = (DataValue.objects.select_related("updated_by", "metric", "unit", "period")
+                   .filter(metric=metric, unit=unit, period=period).first())
+        if current is None:
+            raise
+        raise ConflictError(current, expected_version if expected_version is not None else 0) from None
+
+
+def set_state(data_value: DataValue, new_state: str, *, user, reason: str = "",
+              expected_version: int | None = None, source: str = Source.FORM) -> DataValue:
+    """Move a value to `new_state` (draft, submitted, returned, accepted), with history.
+
+    Returning a value requires a reason. The workflow of a whole form (deadlines, the
+    head's approval, locking) belongs to `chiso.rounds`, which calls this per value.
+    """
+    if new_state not in State.values:
+        raise ValueError(f"Unknown state {new_state!r}")
+    if user is not None:
+        permissions.require(user, STATE_ACTIONS[State(new_state)], data_value.unit)
+    if new_state == State.RETURNED and not reason.strip():
+        raise ValidationFailed([Issue("reason", "Lý do trả lại: chưa nhập.", "required")])
+    with transaction.atomic():
+        current = (DataValue.objects.select_for_update()
+                   .select_related("updated_by", "metric", "unit", "period")
+                   .get(pk=data_value.pk))
+        if expected_version is not None and current.version != expected_version:
+            raise ConflictError(current, expected_version)
+        if current.state == new_state:
+            return current
+        old = current.snapshot()
+        old_state = current.state
+        now = timezone.now()
+        current.state = new_state
+        current.version += 1
+        current.updated_by = user
+        current.updated_at = now
+        current.save(update_fields=["state", "version", "updated_by", "updated_at"])
+        _history(current, old, user=user, source=source, reason=reason, old_state=old_state,
+                 at=now).save()
+        return current
+
+
+# --- many values at once (imports, the demo) -------------------------------------------
+@dataclass
+class ValueEntry:
+    metric: Metric
+    unit: OrgUnit
+    period: Period
+    data: dict
+    label: str = ""  # where it came from, for messages: "Dòng 12", "Sheet1!B7"
+    state: str | None = None
+    expected_version: int | None = None
+    issues: list[Issue] = field(default_factory=list)
+
+
+class BulkValidationFailed(ValidationFailed):
+    def __init__(self, failed: list[ValueEntry]):
+        self.failed = failed
+        issues = [Issue(i.field, f"{e.label or e.metric.code}: {i.message}", i.code)
+                  for e in failed for i in e.issues]
+        super().__init__(issues)
+
+
+def save_values(entries: Iterable[ValueEntry], *, user, source: str, reason: str = "",
+                is_illustrative: bool = False, batch_size: int = 2000) -> dict[str, int]:
+    """Save many values all-or-nothing: every entry is validated first, and if any fails,
+    `BulkValidationFailed` lists them all and nothing is written.
+
+    New values are inserted in bulk (with their first history entry); existing ones go
+    through `save_value` one by one, so versions, conflicts and history behave exactly as
+    for a single edit. Returns counts: created, updated, unchanged.
+    """
+    entries = list(entries)
+    failed = []
+    for entry in entries:
+        fields, entry.issues = clean(entry.metric, entry.data)
+        entry.data = {**entry.data}
+        entry._fields = fields  # type: ignore[attr-defined]
+        if entry.issues:
+            failed.append(entry)
+    if failed:
+        raise BulkValidationFailed(failed)
+    if user is not None:
+        for unit in {e.unit.pk: e.unit for e in entries}.values():
+            if not permissions.can(user, "edit_data", unit):
+                raise PermissionDenied(f"Bạn không có quyền nhập số liệu cho {unit.name}.")
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    with transaction.atomic():
+        keys = {(e.metric.pk, e.unit.pk, e.period.pk) for e in entries}
+        metric_ids = {k[0] for k in keys}
+        period_ids = {k[2] for k in keys}
+        existing = {
+            (m, u, p): (pk, version)
+            for pk, m, u, p, version in DataValue.objects.filter(
+                metric_id__in=metric_ids, period_id__in=period_ids,
+                unit_id__in={k[1] for k in keys},
+            ).values_list("pk", "metric_id", "unit_id", "period_id", "version")
+        }
+        now = timezone.now()
+        new_values: list[DataValue] = []
+        for entry in entries:
+            key = (entry.metric.pk, entry.unit.pk, entry.period.pk)
+            if key in existing:
+                before = existing[key][1]
+                dv = save_value(entry.metric, entry.unit, entry.period, entry.data, user=user,
+                                source=source, expected_version=entry.expected_version,
+                                reason=reason, state=entry.state)
+                counts["updated" if dv.version != before else "unchanged"] += 1
+                continue
+            if entry.expected_version not in (None, 0):
+                raise ConflictError(None, entry.expected_version,
+                                    f"{entry.label}: số liệu bạn đang sửa không còn tồn tại.")
+            existing[key] = (None, 1)
+            new_values.append(DataValue(
+                metric=entry.metric, unit=entry.unit, period=entry.period, source=source,
+                state=entry.state or State.DRAFT, version=1, updated_by=user, updated_at=now,
+                created_at=now, is_illustrative=is_illustrative, **entry._fields))  # type: ignore[attr-defined]
+        for start in range(0, len(new_values), batch_size):
+            batch = new_values[start:start + batch_size]
+            DataValue.objects.bulk_create(batch)
+            if any(dv.pk is None for dv in batch):  # backends that do not return ids
+                ids = {(v.metric_id, v.unit_id, v.period_id): v.pk for v in DataValue.objects.filter(
+                    metric_id__in=metric_ids, period_id__in=period_ids).only(
+                        "pk", "metric_id", "unit_id", "period_id")}
+                for dv in batch:
+                    dv.pk = ids[(dv.metric_id, dv.unit_id, dv.period_id)]
+            DataValueChange.objects.bulk_create(
+                [_history(dv, None, user=user, source=source, reason=reason, old_state="", at=now)
+                 for dv in batch])
+        counts["created"] = len(new_values)
+    return counts
