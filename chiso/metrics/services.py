@@ -118,7 +118,7 @@ def save_value(metric: Metric, unit: OrgUnit, period: Period | str, data: dict, 
         raise ValidationFailed(issues)
     try:
         with transaction.atomic():
-            current = (DataValue.objects.select_for_update()
+            current = (DataValue.objects.select_for_update(of=("self",))
                        .select_related("updated_by", "metric", "unit", "period")
                        .filter(metric=metric, unit=unit, period=period).first())
             _check_edit(user, unit, current, reason)
@@ -179,7 +179,7 @@ def set_state(data_value: DataValue, new_state: str, *, user, reason: str = "",
     if new_state == State.RETURNED and not reason.strip():
         raise ValidationFailed([Issue("reason", "Lý do trả lại: chưa nhập.", "required")])
     with transaction.atomic():
-        current = (DataValue.objects.select_for_update()
+        current = (DataValue.objects.select_for_update(of=("self",))
                    .select_related("updated_by", "metric", "unit", "period")
                    .get(pk=data_value.pk))
         if expected_version is not None and current.version != expected_version:
