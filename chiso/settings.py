@@ -185,6 +185,7 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
 MEDIA_ROOT = Path(os.environ.get("CHISO_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"  # never served directly: evidence goes through permission checks
+CHISO_EVIDENCE_MAX_MB = int(os.environ.get("CHISO_EVIDENCE_MAX_MB", "20"))  # per evidence file
 
 LOGGING = {
     "version": 1,

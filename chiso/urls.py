@@ -11,6 +11,7 @@ urlpatterns = [
          name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
+    path("", include("chiso.metrics.urls")),
     path("", include("chiso.orgs.urls")),
 ]
 

@@ -6,3 +6,8 @@ class MetricsConfig(AppConfig):
     name = "chiso.metrics"
     label = "metrics"
     verbose_name = _("Chỉ tiêu và số liệu")
+
+    def ready(self) -> None:
+        from chiso.orgs.navigation import NavItem, register
+
+        register(NavItem("metrics", _("Chỉ tiêu"), "metric_list", order=30))

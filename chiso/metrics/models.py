@@ -268,6 +268,22 @@ class DataValue(models.Model):
     def __str__(self) -> str:
         return f"{self.metric.code} · {self.unit} · {self.period.code}"
 
+    def display(self) -> str:
+        """The value as a person reads it: `93,4 %`, `1.234`, `Có`, a choice's label."""
+        from chiso.lib.formatting import format_number, format_percent
+
+        T = Metric.ValueType
+        kind = self.metric.value_type
+        if kind == T.PERCENTAGE:
+            return format_percent(self.value, self.metric.decimals or 1)
+        if kind == T.YES_NO:
+            return "–" if self.value is None else str(_("Có") if self.value else _("Không"))
+        if kind == T.CHOICE:
+            return self.metric.choice_label(self.text) if self.text else "–"
+        if kind == T.TEXT:
+            return self.text or "–"
+        return format_number(self.value, self.metric.decimals)
+
     def snapshot(self) -> dict:
         """The fields a change can touch, as JSON (for `DataValueChange`)."""
         def num(x):
@@ -309,6 +325,17 @@ class DataValueChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.data_value_id} v{self.version}"
+
+    FIELD_LABELS = {"value": _("Giá trị"), "numerator": _("Tử số"), "denominator": _("Mẫu số"),
+                    "text": _("Nội dung"), "comment": _("Ghi chú")}
+
+    @property
+    def diff(self) -> list[dict]:
+        """Changed fields with their labels (state changes are shown separately)."""
+        old = self.old or {}
+        return [{"field": k, "label": self.FIELD_LABELS[k], "old": old.get(k), "new": v}
+                for k, v in (self.new or {}).items()
+                if k in self.FIELD_LABELS and old.get(k) != v and (self.old is not None or v)]
 
     @property
     def changed_fields(self) -> list[str]:
