@@ -68,13 +68,11 @@ def _dot(a: np.ndarray, b: np.ndarray, axis: int) -> np.ndarray:
     return np.einsum(f"{letters},{letters}->{out}", a, b)
 
 
-def skew_kurt(x: np.ndarray, axis: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Bias-corrected sample skewness G1 and excess kurtosis G2 along ``axis``, ignoring NaN.
-
-    The same definitions as ``pandas.Series.skew()``/``.kurt()``, Excel SKEW/KURT and
-    e1071 type 2, which COINr's ``check_SkewKurt`` uses. NaN when there are fewer than 3
-    (skew) or 4 (kurtosis) values or when the values are all equal.
-    """
+def moments(
+    x: np.ndarray, axis: int = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Count, mean and the sums of the 2nd, 3rd and 4th powers of the deviations from the
+    mean along ``axis``, ignoring NaN (the ingredients of :func:`skew_kurt`)."""
     mask = np.isnan(x)
     has_nan = bool(mask.any())
     n = count(x, axis, mask).astype(float) if has_nan else np.full(
@@ -88,7 +86,14 @@ def skew_kurt(x: np.ndarray, axis: int = 0) -> tuple[np.ndarray, np.ndarray]:
     m2 = d2.sum(axis=axis)
     m3 = _dot(d2, d, axis)
     m4 = _dot(d2, d2, axis)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    return n, np.squeeze(mean, axis), m2, m3, m4
+
+
+def shape_stats(
+    n: np.ndarray, m2: np.ndarray, m3: np.ndarray, m4: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Skewness G1 and excess kurtosis G2 from the count and the central power sums."""
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         # g1 = sqrt(n) * m3 / m2^1.5 (population), corrected by sqrt(n(n-1))/(n-2)
         g1 = np.sqrt(n) * m3 / m2**1.5
         skew = g1 * np.sqrt(n * (n - 1)) / (n - 2)
@@ -99,3 +104,14 @@ def skew_kurt(x: np.ndarray, axis: int = 0) -> tuple[np.ndarray, np.ndarray]:
     skew = np.where((n < 3) | flat, np.nan, skew)
     kurt = np.where((n < 4) | flat, np.nan, kurt)
     return skew, kurt
+
+
+def skew_kurt(x: np.ndarray, axis: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Bias-corrected sample skewness G1 and excess kurtosis G2 along ``axis``, ignoring NaN.
+
+    The same definitions as ``pandas.Series.skew()``/``.kurt()``, Excel SKEW/KURT and
+    e1071 type 2, which COINr's ``check_SkewKurt`` uses. NaN when there are fewer than 3
+    (skew) or 4 (kurtosis) values or when the values are all equal.
+    """
+    n, _, m2, m3, m4 = moments(x, axis)
+    return shape_stats(n, m2, m3, m4)

@@ -59,7 +59,172 @@ def winsorise(
     column passes afterwards (NaN statistics count as "cannot tell", reported as passing,
     because COINr leaves such a column untreated).
     """
+    rows = np.ascontiguousarray(x.T)
+    lo, hi, npts, passing = _winsorise_rows(rows, _nan.moments(rows, axis=1), max_points,
+                                            skew_t, kurt_t)
+    return _clip_rows(rows, lo, hi).T, npts, passing
+
+
+def _clip_rows(rows: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Each row of ``rows`` clipped to [lo, hi] (the Winsorised values; NaN stays NaN).
+
+    Only values strictly outside the range are replaced, as the step-by-step loop does."""
+    out = rows.copy()
+    np.copyto(out, hi[:, None], where=rows > hi[:, None])
+    np.copyto(out, lo[:, None], where=rows < lo[:, None])
+    return out
+
+
+def _winsorise_rows(
+    rows: np.ndarray,
+    mom: tuple[np.ndarray, ...],
+    max_points: int,
+    skew_t: float,
+    kurt_t: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Winsorisation of every row of ``rows`` (columns, units), given their moments.
+
+    Returns per row the Winsorised range ``[lo, hi]`` (clipping the row to it gives the
+    Winsorised values: every point pulled in takes the value of a data point), the number of
+    points Winsorised and whether the row passes afterwards.
+
+    Only the few most extreme values matter: one partition per row gives the
+    ``max_points + 1`` largest and smallest, and the statistics after each step follow from
+    the power sums of the deviations, updated by the points that moved instead of
+    recomputed over every unit. A row where this shortcut could decide differently from a
+    direct computation (statistics within a hair of a threshold, ties running past the
+    extreme values kept, cancellation in the updates, missing values) is Winsorised by the
+    direct loop (:func:`_winsorise_direct`) instead, so the result is the same either way.
+    """
+    k, n_units = rows.shape
+    lo = np.full(k, -np.inf)
+    hi = np.full(k, np.inf)
+    npts = np.zeros(k, dtype=np.intp)
+    n, mean, m2, m3, m4 = mom
+    skew, kurt = _nan.shape_stats(n, m2, m3, m4)
+    undecided = np.isnan(skew) | np.isnan(kurt)
+    passing = _passes(skew, kurt, skew_t, kurt_t) | undecided
+    todo = np.flatnonzero(~passing)
+    if max_points <= 0 or len(todo) == 0:
+        return lo, hi, npts, passing
+    n_keep = max_points + 1
+    fast = (n[todo] == n_units) & (n_units >= 2 * n_keep + 2)
+    slow = list(todo[~fast])
+    idx = todo[fast]
+    if len(idx):
+        sub = rows[idx]
+        part = np.partition(sub, (n_keep - 1, n_units - n_keep), axis=1)
+        top = np.sort(part[:, n_units - n_keep:], axis=1)[:, ::-1]  # descending
+        bot = np.sort(part[:, :n_keep], axis=1)  # ascending
+        res = _winsorise_extremes(top, bot, n[idx], mean[idx], m2[idx], m3[idx], m4[idx],
+                                  skew[idx], max_points, skew_t, kurt_t)
+        ok, lo_f, hi_f, np_f, pass_f = res
+        lo[idx[ok]], hi[idx[ok]] = lo_f[ok], hi_f[ok]
+        npts[idx[ok]], passing[idx[ok]] = np_f[ok], pass_f[ok]
+        slow += list(idx[~ok])
+    if slow:
+        cols = np.array(sorted(slow), dtype=np.intp)
+        lo[cols], hi[cols], npts[cols], passing[cols] = _winsorise_direct(
+            rows[cols].T, max_points, skew_t, kurt_t)
+    return lo, hi, npts, passing
+
+
+# A shortcut decision counts only this far from a threshold (relative), and only while the
+# magnitudes added and removed by the updates stay below this multiple of the power sums
+# (rounding is then below ~1e-9 relative, typically 1e-13); otherwise the direct loop
+# decides.
+_MARGIN = 1e-6
+_CANCEL = 1e7
+
+
+def _winsorise_extremes(
+    top: np.ndarray, bot: np.ndarray, n: np.ndarray, mean: np.ndarray, m2: np.ndarray,
+    m3: np.ndarray, m4: np.ndarray, skew: np.ndarray, max_points: int, skew_t: float,
+    kurt_t: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The Winsorisation loop on the extreme values only (see :func:`_winsorise_rows`).
+
+    ``top`` holds the ``max_points + 1`` largest values of each row (descending), ``bot``
+    the smallest (ascending). Returns whether the shortcut could decide each row, then its
+    range, points Winsorised and final check.
+    """
+    k, n_keep = top.shape
+    rows = np.arange(k)
+
+    # nxt[:, i]: position of the first value after i that differs from value i (n_keep if
+    # the run of ties goes past the values kept).
+    def next_distinct(v: np.ndarray) -> np.ndarray:
+        nxt = np.full(v.shape, n_keep, dtype=np.intp)
+        for i in range(n_keep - 2, -1, -1):
+            nxt[:, i] = np.where(v[:, i + 1] != v[:, i], i + 1, nxt[:, i + 1])
+        return nxt
+
+    nxt_top, nxt_bot = next_distinct(top), next_distinct(bot)
+    # Power sums of the deviations from the original mean (the first one is 0).
+    s1 = np.zeros(k)
+    s2, s3, s4 = m2.copy(), m3.copy(), m4.copy()
+    # Sums of the magnitudes involved, to detect cancellation.
+    e2, e3, e4 = m2.copy(), np.abs(m3), m4.copy()
+    j_hi = np.zeros(k, dtype=np.intp)  # points pulled in at each end so far
+    j_lo = np.zeros(k, dtype=np.intp)
+    n_hi = np.zeros(k, dtype=np.intp)
+    n_lo = np.zeros(k, dtype=np.intp)
+    ok = np.ones(k, dtype=bool)
+    passing = np.zeros(k, dtype=bool)
+    active = np.ones(k, dtype=bool)
+    sk = skew.copy()
+    while active.any():
+        high = sk >= 0
+        j = np.where(high, j_hi, j_lo)
+        g = np.where(high, nxt_top[rows, j], nxt_bot[rows, j])
+        ok &= ~active | (g < n_keep)
+        act = active & ok
+        gi = np.minimum(g, n_keep - 1)
+        vals = np.where(high[:, None], top, bot)
+        cur = vals[rows, j] - mean
+        new = vals[rows, gi] - mean
+        m = np.where(act, g, 0).astype(float)
+        c2, n2 = cur * cur, new * new
+        s1 += m * (new - cur)
+        s2 += m * (n2 - c2)
+        s3 += m * (n2 * new - c2 * cur)
+        s4 += m * (n2 * n2 - c2 * c2)
+        e2 += m * (n2 + c2)
+        e3 += m * (np.abs(n2 * new) + np.abs(c2 * cur))
+        e4 += m * (n2 * n2 + c2 * c2)
+        j_hi = np.where(act & high, g, j_hi)
+        n_hi = np.where(act & high, g, n_hi)
+        j_lo = np.where(act & ~high, g, j_lo)
+        n_lo = np.where(act & ~high, g, n_lo)
+        mu = s1 / n
+        c2 = s2 - mu * s1
+        c3 = s3 - 3 * mu * s2 + 3 * mu * mu * s1 - n * mu**3
+        c4 = s4 - 4 * mu * s3 + 6 * mu * mu * s2 - 4 * mu**3 * s1 + n * mu**4
+        with np.errstate(invalid="ignore", divide="ignore"):
+            trust = (c2 > m2 * 1e-6) & (e2 < _CANCEL * np.abs(s2)) & (
+                e3 < _CANCEL * np.abs(s3)) & (e4 < _CANCEL * np.abs(s4))
+        sk_new, ku_new = _nan.shape_stats(n, c2, c3, c4)
+        near = (np.abs(np.abs(sk_new) - skew_t) <= _MARGIN * (1 + abs(skew_t))) | (
+            np.abs(ku_new - kurt_t) <= _MARGIN * (1 + abs(kurt_t)))
+        ok &= ~act | (trust & ~near & np.isfinite(sk_new) & np.isfinite(ku_new))
+        act &= ok
+        sk = np.where(act, sk_new, sk)
+        passing = np.where(act, _passes(sk_new, ku_new, skew_t, kurt_t), passing)
+        active = act & ~passing & (n_hi + n_lo < max_points)
+    hi = np.where(j_hi > 0, top[rows, j_hi], np.inf)
+    lo = np.where(j_lo > 0, bot[rows, j_lo], -np.inf)
+    return ok, lo, hi, n_hi + n_lo, passing
+
+
+def _winsorise_direct(
+    x: np.ndarray, max_points: int, skew_t: float, kurt_t: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The Winsorisation loop on whole columns of ``x`` (units, columns), recomputing the
+    statistics over every unit after each step; returns per column the Winsorised range,
+    the points Winsorised and the final check."""
     x = x.copy()
+    lo = np.full(x.shape[1], -np.inf)
+    hi = np.full(x.shape[1], np.inf)
     skew, kurt = _nan.skew_kurt(x, axis=0)
     undecided = np.isnan(skew) | np.isnan(kurt)
     passing = _passes(skew, kurt, skew_t, kurt_t) | undecided
@@ -82,6 +247,10 @@ def winsorise(
         s *= sign
         x[:, cols] = s
         moved = at_top.sum(axis=0)
+        pulled = cols[~stuck]
+        bound = (others * sign)[~stuck]
+        hi[pulled] = np.where(high[~stuck], bound, hi[pulled])
+        lo[pulled] = np.where(high[~stuck], lo[pulled], bound)
         n_hi[cols] = np.where(high & ~stuck, moved, n_hi[cols])
         n_lo[cols] = np.where(~high & ~stuck, moved, n_lo[cols])
         sk, ku = _nan.skew_kurt(s, axis=0)
@@ -91,7 +260,7 @@ def winsorise(
         undecided[cols] = undecided_now
         done = passing[cols] | undecided_now | stuck | (n_hi[cols] + n_lo[cols] >= max_points)
         active[cols] = ~done
-    return x, n_hi + n_lo, passing | undecided
+    return lo, hi, n_hi + n_lo, passing | undecided
 
 
 def treat(
@@ -104,13 +273,17 @@ def treat(
     """Treat every (period, indicator) column of ``values`` (periods, units, columns).
 
     The statistics of all columns are computed vectorised (one period at a time); only the
-    columns that fail the check, across all periods, are gathered into one (units, k) block
+    columns that fail the check, across all periods, are gathered into one (k, units) block
     and Winsorised together.
     """
+    n_t, _, n_c = values.shape
     # Statistics period by period: temporaries stay the size of one period.
-    stats = [_nan.skew_kurt(values[t:t + 1], axis=1) for t in range(values.shape[0])]
-    sk0 = np.concatenate([s for s, _ in stats]) if stats else np.empty((0, values.shape[2]))
-    ku0 = np.concatenate([k for _, k in stats]) if stats else np.empty((0, values.shape[2]))
+    mom = [_nan.moments(values[t:t + 1], axis=1) for t in range(n_t)]
+    if mom:
+        n0, mean0, m20, m30, m40 = (np.concatenate([m[i] for m in mom]) for i in range(5))
+    else:
+        n0 = mean0 = m20 = m30 = m40 = np.empty((0, n_c))
+    sk0, ku0 = _nan.shape_stats(n0, m20, m30, m40)
     undecided = np.isnan(sk0) | np.isnan(ku0)
     fail = ~(_passes(sk0, ku0, skew, kurtosis) | undecided)
     out = values.copy()
@@ -119,23 +292,25 @@ def treat(
     sk1, ku1 = sk0.copy(), ku0.copy()
     if fail.any():
         ti, ci = np.nonzero(fail)
-        block = values[ti, :, ci].T  # (units, k): one column per failing (period, indicator)
-        win, nw, passing = winsorise(block, max_points, skew, kurtosis)
-        bsk, bku = _nan.skew_kurt(win, axis=0)
+        rows = values[ti, :, ci]  # (k, units): one row per failing (period, indicator)
+        lo, hi, nw, passing = _winsorise_rows(
+            rows, (n0[ti, ci], mean0[ti, ci], m20[ti, ci], m30[ti, ci], m40[ti, ci]),
+            max_points, skew, kurtosis)
+        win = _clip_rows(rows, lo, hi)
+        bsk, bku = _nan.skew_kurt(win, axis=1)
         # COINr: a column whose statistics become undefined is left untreated.
         undefined = np.isnan(bsk) | np.isnan(bku)
-        win[:, undefined] = block[:, undefined]
+        win[undefined] = rows[undefined]
         nw = np.where(undefined, 0, nw)
         fb = ~passing & ~undefined & (fallback == "log")
         if fb.any():
-            win[:, fb] = log_ct(block[:, fb], axis=0)
+            win[fb] = log_ct(rows[fb], axis=1)
             nw = np.where(fb, 0, nw)
+            bsk[fb], bku[fb] = _nan.skew_kurt(win[fb], axis=1)
         changed = (nw > 0) | fb
-        if changed.any():
-            bsk2, bku2 = _nan.skew_kurt(win[:, changed], axis=0)
-            sk1[ti[changed], ci[changed]] = bsk2
-            ku1[ti[changed], ci[changed]] = bku2
-        out[ti, :, ci] = win.T
+        sk1[ti[changed], ci[changed]] = bsk[changed]
+        ku1[ti[changed], ci[changed]] = bku[changed]
+        out[ti, :, ci] = win
         n_win[ti, ci] = nw
         use_fallback[ti, ci] = fb
     details = TreatDetails(

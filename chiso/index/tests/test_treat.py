@@ -81,3 +81,44 @@ def test_columns_are_treated_independently_in_one_call() -> None:
 def test_method_none_copies_the_data() -> None:
     coin = coin_of({"a": COINR_EXAMPLE.tolist()}).treat(method="none")
     np.testing.assert_array_equal(coin.get("Treated").values[0, :, 0], COINR_EXAMPLE)
+
+
+def _random_columns(rng: np.random.Generator, n: int, k: int) -> np.ndarray:
+    kinds = [
+        lambda: rng.lognormal(0, rng.uniform(0.5, 2.5), n),
+        lambda: -rng.lognormal(0, rng.uniform(0.5, 2.5), n),
+        lambda: np.round(rng.lognormal(0, 1.5, n)),  # many ties
+        lambda: rng.poisson(0.2, n) * 1.0,
+        lambda: np.append(rng.normal(0, 1, n - 3), rng.uniform(10, 60, 3)),
+        lambda: np.append(rng.normal(0, 1, n - 4), [-40.0, -40.0, 35.0, 38.0]),  # both ends
+        lambda: np.append(np.zeros(n - 1), 1.0),  # becomes constant
+        lambda: rng.pareto(1.0, n) * 1e6 + 1e9,  # large offset, heavy tail
+    ]
+    return np.stack([kinds[rng.integers(len(kinds))]() for _ in range(k)], axis=1)
+
+
+@pytest.mark.parametrize("max_points", [1, 2, 5, 9])
+def test_winsorising_from_the_extremes_matches_the_direct_loop(
+    max_points: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chiso.index import _nan
+    from chiso.index import treat as treat_mod
+
+    direct = treat_mod._winsorise_direct
+    sent_direct = []
+    monkeypatch.setattr(treat_mod, "_winsorise_direct",
+                        lambda x, *a: sent_direct.append(x.shape[1]) or direct(x, *a))
+    rng = np.random.default_rng(max_points)
+    for n in (12, 40, 300, 2000):
+        sent_direct.clear()
+        x = _random_columns(rng, n, 200)
+        rows = np.ascontiguousarray(x.T)
+        lo, hi, npts, passing = treat_mod._winsorise_rows(
+            rows, _nan.moments(rows, axis=1), max_points, 2.0, 3.5)
+        dlo, dhi, dnpts, dpassing = direct(x, max_points, 2.0, 3.5)
+        np.testing.assert_array_equal(npts, dnpts)
+        np.testing.assert_array_equal(passing, dpassing)
+        clip = treat_mod._clip_rows
+        np.testing.assert_array_equal(clip(rows, lo, hi), clip(rows, dlo, dhi))
+        if n >= 300:  # the shortcut decided most columns (ties and constants go direct)
+            assert sum(sent_direct) < 100
