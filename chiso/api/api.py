@@ -1,0 +1,260 @@
+"""The JSON API (django-ninja), mounted at /api/: OpenAPI document at /api/openapi.json,
+docs at /api/docs (Swagger UI served from ninja's bundled files, no CDN).
+
+Every endpoint authenticates a personal token (`Authorization: Bearer <token>`, see
+`chiso.api.models`) and asks `chiso.orgs.permissions` what the token's user may see or
+change, exactly as the web pages do. Errors carry Vietnamese messages naming the field.
+"""
+
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.docs import Swagger
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
+
+from chiso.metrics import periods as P
+from chiso.metrics import services
+from chiso.metrics.intake import import_rows
+from chiso.metrics.models import DataValue, Metric, Period, Source
+from chiso.metrics.tabular import Row
+from chiso.orgs import permissions
+from chiso.orgs.models import OrgUnit
+
+from .auth import BearerToken
+from .errors import install as install_error_handlers
+from .schemas import (
+    BulkIn,
+    BulkOut,
+    ErrorItem,
+    ErrorOut,
+    MetricOut,
+    RollupOut,
+    UnitOut,
+    ValueIn,
+    ValueOut,
+)
+
+api = NinjaAPI(
+    title="chiso API",
+    version="1",
+    description="Đọc và ghi số liệu chuyển đổi số. Xác thực: `Authorization: Bearer <khóa>` "
+                "(tạo khóa tại trang Tài khoản → Khóa API).",
+    auth=BearerToken(),
+    urls_namespace="api",
+    # validatorUrl None: Swagger UI would otherwise call swagger.io to validate the schema.
+    docs=Swagger(settings={"validatorUrl": None}),
+)
+install_error_handlers(api)
+MAX_BULK = 100_000
+
+
+# --- lookups -----------------------------------------------------------------------------
+def _unit(code: str, action: str, request: HttpRequest, field: str = "unit") -> OrgUnit:
+    unit = OrgUnit.objects.filter(code=code).first()
+    if unit is None:
+        raise HttpError(404, _("Không có đơn vị mã “%(c)s”.") % {"c": code})
+    if not permissions.can(request.user, action, unit):
+        raise HttpError(403, _("Bạn không có quyền với đơn vị “%(c)s”.") % {"c": code})
+    return unit
+
+
+def _metric(code: str) -> Metric:
+    metric = Metric.objects.filter(code=code).first()
+    if metric is None:
+        raise HttpError(404, _("Không có chỉ tiêu mã “%(c)s”.") % {"c": code})
+    return metric
+
+
+def _period(code: str) -> Period:
+    try:
+        return Period.objects.for_code(code)
+    except P.PeriodError as exc:
+        raise _unprocessable("period", str(exc)) from None
+
+
+class Unprocessable(Exception):
+    def __init__(self, errors: list[dict]):
+        self.errors = errors
+
+
+def _unprocessable(field: str, message: str) -> Unprocessable:
+    return Unprocessable([{"index": None, "field": field, "message": message}])
+
+
+def _num(d: Decimal | None) -> Decimal | None:
+    """`80.000000` → `80`: the stored scale says nothing about the figure."""
+    return None if d is None else Decimal(format(d.normalize(), "f"))
+
+
+def _value_out(dv: DataValue) -> dict:
+    return {"unit": dv.unit.code, "metric": dv.metric.code, "period": dv.period.code,
+            "value": _num(dv.value), "numerator": _num(dv.numerator),
+            "denominator": _num(dv.denominator),
+            "text": dv.text, "comment": dv.comment, "state": dv.state, "source": dv.source,
+            "version": dv.version, "updated_at": dv.updated_at.isoformat(),
+            "updated_by": dv.updated_by.username if dv.updated_by else None}
+
+
+def _unit_out(u: OrgUnit, parents: dict[int, str]) -> dict:
+    return {"code": u.code, "name": u.name, "kind": u.kind, "level": u.level,
+            "parent": parents.get(u.parent_id) if u.parent_id else None,
+            "valid_from": u.valid_from.isoformat() if u.valid_from else None,
+            "valid_to": u.valid_to.isoformat() if u.valid_to else None}
+
+
+# --- reading -----------------------------------------------------------------------------
+class UnitFilter(Schema):
+    under: str | None = None  # a unit code: only that unit and its subtree
+
+
+@api.get("/units", response=list[UnitOut], tags=["units"],
+         summary="Các đơn vị người dùng được xem")
+@paginate(LimitOffsetPagination)
+def list_units(request: HttpRequest, filters: Query[UnitFilter]):
+    units = permissions.units_for(request.user, "view").select_related("parent").order_by("path")
+    if filters.under:
+        root = _unit(filters.under, "view", request)
+        units = units.filter(path__startswith=root.path)
+    return _LazyMap(units, lambda u: _unit_out(u, {u.parent_id: u.parent.code} if u.parent_id
+                                                   else {}))
+
+
+class _LazyMap:
+    """A sliceable, countable view of a queryset mapped row by row (for pagination)."""
+
+    def __init__(self, qs, fn):
+        self.qs, self.fn = qs, fn
+
+    def __len__(self) -> int:
+        return self.qs.count()
+
+    def count(self) -> int:
+        return self.qs.count()
+
+    def __getitem__(self, item):
+        return [self.fn(x) for x in self.qs[item]]
+
+
+@api.get("/metrics", response=list[MetricOut], tags=["metrics"], summary="Danh mục chỉ tiêu")
+@paginate(LimitOffsetPagination)
+def list_metrics(request: HttpRequest):
+    return Metric.objects.order_by("code")
+
+
+class ValueFilter(Schema):
+    unit: str | None = None
+    metric: str | None = None
+    period: str | None = None
+
+
+@api.get("/values", response=list[ValueOut], tags=["values"],
+         summary="Số liệu của các đơn vị người dùng được xem")
+@paginate(LimitOffsetPagination)
+def list_values(request: HttpRequest, filters: Query[ValueFilter]):
+    qs = DataValue.objects.select_related("unit", "metric", "period", "updated_by")
+    if filters.unit:
+        qs = qs.filter(unit=_unit(filters.unit, "view", request))
+    else:
+        qs = qs.filter(unit__in=permissions.units_for(request.user, "view"))
+    if filters.metric:
+        qs = qs.filter(metric=_metric(filters.metric))
+    if filters.period:
+        try:
+            code = P.parse(filters.period).code
+        except P.PeriodError as exc:
+            raise _unprocessable("period", str(exc)) from None
+        qs = qs.filter(period__code=code)
+    return _LazyMap(qs.order_by("unit__path", "metric__code", "period__start"), _value_out)
+
+
+@api.get("/rollup", response=RollupOut, tags=["values"],
+         summary="Giá trị tổng hợp của một đơn vị từ các đơn vị cấp dưới")
+def get_rollup(request: HttpRequest, unit: str, metric: str, period: str):
+    from chiso.metrics.rollup import rollup
+
+    target = _unit(unit, "view", request)
+    m = _metric(metric)
+    p = _period(period)
+    r = rollup(m, target, p)
+    return {"unit": target.code, "metric": m.code, "period": p.code, "value": r.value,
+            "numerator": r.numerator, "denominator": r.denominator,
+            "units_with_data": r.units_with_data, "units_expected": r.units_expected,
+            "units_partial": r.units_partial, "complete": r.complete,
+            "periods": list(r.periods)}
+
+
+# --- writing -----------------------------------------------------------------------------
+@api.post("/values", response={200: ValueOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+                               422: ErrorOut}, tags=["values"], summary="Ghi một số liệu")
+def post_value(request: HttpRequest, payload: ValueIn):
+    unit = OrgUnit.objects.filter(code=payload.unit).first()
+    if unit is None:
+        raise _unprocessable("unit", _("Không có đơn vị mã “%(c)s”.") % {"c": payload.unit})
+    if not permissions.can(request.user, "edit_data", unit):
+        raise HttpError(403, _("Bạn không có quyền nhập số liệu cho đơn vị “%(c)s”.")
+                        % {"c": unit.code})
+    metric = Metric.objects.filter(code=payload.metric).first()
+    if metric is None:
+        raise _unprocessable("metric", _("Không có chỉ tiêu mã “%(c)s”.") % {"c": payload.metric})
+    period = _period(payload.period)
+    data: dict = {"numerator": payload.numerator, "denominator": payload.denominator}
+    data["text" if metric.uses_text else "value"] = payload.value
+    if payload.comment is not None:
+        data["comment"] = payload.comment
+    try:
+        dv = services.save_value(metric, unit, period, data, user=request.user, source=Source.API,
+                                 expected_version=payload.expected_version)
+    except services.ValidationFailed as exc:
+        raise Unprocessable([{"index": None, "field": _api_field(i.field), "message": i.message}
+                             for i in exc.issues]) from None
+    except services.ConflictError as exc:
+        return Status(409, {"detail": str(exc), "errors": []})
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from None
+    return Status(200, _value_out(dv))
+
+
+def _api_field(field: str | None) -> str | None:
+    return {"text": "value", "version": "expected_version"}.get(field or "", field)
+
+
+@api.post("/values/bulk", response={200: BulkOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+          tags=["values"], summary="Ghi nhiều số liệu: tất cả hoặc không gì cả")
+def post_values_bulk(request: HttpRequest, payload: BulkIn):
+    if len(payload.values) > MAX_BULK:
+        raise _unprocessable("values", _("Tối đa %(n)s số liệu mỗi lần gửi.") % {"n": MAX_BULK})
+    rows = []
+    for index, item in enumerate(payload.values):
+        cells = {"unit": item.unit, "metric": item.metric, "period": item.period,
+                 "value": item.value, "numerator": item.numerator,
+                 "denominator": item.denominator, "version": item.expected_version}
+        if item.comment is not None:
+            cells["comment"] = item.comment
+        rows.append(Row(index, cells))
+    result = import_rows(rows, user=request.user, source=Source.API, dry_run=payload.dry_run,
+                         has_comment=True, has_version=True, blank_version=None)
+    if result.ok:
+        return Status(200, {"created": result.created, "updated": result.updated,
+                            "unchanged": result.unchanged, "dry_run": payload.dry_run})
+    errors = [ErrorItem(index=e.row, field=_api_field(e.column), message=e.message)
+              for e in result.errors]
+    codes = {e.code for e in result.errors}
+    status = 403 if "permission" in codes else 409 if "conflict" in codes else 422
+    detail = _("Không số liệu nào được ghi: %(n)s lỗi.") % {"n": len(errors)}
+    return Status(status, {"detail": detail, "errors": errors})
+
+
+@api.exception_handler(Unprocessable)
+def _unprocessable_handler(request: HttpRequest, exc: Unprocessable):
+    detail = "; ".join(e["message"] for e in exc.errors)
+    return api.create_response(request, {"detail": detail, "errors": exc.errors}, status=422)
+
+
+__all__ = ["api", "AuthenticationError", "NinjaValidationError"]

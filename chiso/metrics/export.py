@@ -1,0 +1,225 @@
+"""Export of values (CSV, XLSX) and the per-unit Excel template to fill.
+
+Files have the columns that `intake` reads back, so an export is also a valid import (a
+round trip); the "Phiên bản" column carries each value's version, and on the way back in a
+value that changed meanwhile is a conflict rather than a silent overwrite.
+
+Text that a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage
+return: "CSV injection") is written with a leading apostrophe. Numbers are written by us
+from Decimals, never from user text, so they are left alone (a negative number stays a
+number).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from chiso.orgs.models import OrgUnit
+
+from . import periods as P
+from .models import DataValue, Metric, Period
+from .tabular import COLUMNS
+
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+HEADER_FIELDS = ["unit", "unit_name", "metric", "metric_name", "period", "value", "numerator",
+                 "denominator", "comment", "state", "version"]
+
+
+def neutralise(text: Any) -> Any:
+    """`=HYPERLINK(…)` → `'=HYPERLINK(…)`: a spreadsheet shows it, never runs it."""
+    if isinstance(text, str) and text.startswith(DANGEROUS_PREFIXES):
+        return "'" + text
+    return text
+
+
+def header() -> list[str]:
+    extra = {"unit_name": _("Tên đơn vị"), "metric_name": _("Tên chỉ tiêu"),
+             "state": _("Trạng thái")}
+    return [extra[f] if f in extra else _(COLUMNS[f][0]) for f in HEADER_FIELDS]
+
+
+def number(value: Decimal | None) -> str:
+    """`93.400000` → `93.4`: plain digits and a decimal point, what `intake` reads back."""
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f")
+    return text
+
+
+def value_cell(dv: DataValue) -> str:
+    metric = dv.metric
+    if metric.uses_text:
+        return dv.text
+    if metric.value_type == Metric.ValueType.YES_NO and dv.value is not None:
+        return _("Có") if dv.value == 1 else _("Không")
+    return number(dv.value)
+
+
+def rows(values: Iterable[DataValue]) -> Iterator[list[Any]]:
+    """Export rows, text already neutralised; numbers as text in machine notation."""
+    for dv in values:
+        yield [neutralise(dv.unit.code), neutralise(dv.unit.name), neutralise(dv.metric.code),
+               neutralise(dv.metric.name), dv.period.code, neutralise(value_cell(dv)),
+               number(dv.numerator), number(dv.denominator), neutralise(dv.comment),
+               dv.get_state_display(), dv.version]
+
+
+def values_for(units: QuerySet[OrgUnit], *, period: Period | None = None,
+               metric: Metric | None = None) -> QuerySet[DataValue]:
+    qs = (DataValue.objects.filter(unit__in=units)
+          .select_related("unit", "metric", "period")
+          .order_by("unit__path", "metric__code", "period__start", "period__end"))
+    if period is not None:
+        qs = qs.filter(period__start__gte=period.start, period__end__lte=period.end)
+    if metric is not None:
+        qs = qs.filter(metric=metric)
+    return qs
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(values: Iterable[DataValue]) -> Iterator[str]:
+    """CSV text, line by line, for a streaming response. UTF-8 with a BOM, so that Excel
+    shows Vietnamese letters correctly when the file is double-clicked."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(header())
+    for row in rows(values.iterator(chunk_size=2000) if isinstance(values, QuerySet) else values):
+        yield writer.writerow(row)
+
+
+def xlsx_bytes(values: Iterable[DataValue]) -> bytes:
+    """A write-only (streaming) workbook: memory stays flat for large exports."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("Số liệu"))
+    ws.append(header())
+    numeric = {HEADER_FIELDS.index(f) for f in ("numerator", "denominator")}
+    source = values.iterator(chunk_size=2000) if isinstance(values, QuerySet) else values
+    for row in rows(source):
+        out = []
+        for index, cell in enumerate(row):
+            if index in numeric and cell != "":
+                out.append(Decimal(cell))
+            elif isinstance(cell, str):
+                # openpyxl would store a string starting with "=" as a formula; an explicit
+                # string cell (and the apostrophe above) keeps it text.
+                c = WriteOnlyCell(ws, value=cell)
+                c.data_type = "s"
+                out.append(c)
+            else:
+                out.append(cell)
+        value_index = HEADER_FIELDS.index("value")
+        if isinstance(row[value_index], str) and _is_number(row[value_index]):
+            out[value_index] = Decimal(row[value_index])
+        ws.append(out)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _is_number(text: str) -> bool:
+    try:
+        Decimal(text)
+    except Exception:
+        return False
+    return bool(text)
+
+
+# --- the template to fill ----------------------------------------------------------------
+def template_rows(unit: OrgUnit, period: Period) -> list[tuple[Metric, Period, DataValue | None]]:
+    """The unit's metrics (those its kind reports) for every period of the metric's
+    frequency inside `period`, with the current value if any."""
+    metrics = [m for m in Metric.objects.filter(active=True).order_by("code")
+               if m.reported_by(unit)]
+    wanted: list[tuple[Metric, Period]] = []
+    for metric in metrics:
+        if P.MONTHS[metric.frequency] > P.MONTHS[period.kind]:
+            continue  # a yearly metric has no value in one quarter
+        for sub in P.sub_periods(period.parsed, metric.frequency):
+            wanted.append((metric, sub.code))
+    codes = {code for _m, code in wanted}
+    periods = {p.code: p for p in Period.objects.filter(code__in=codes)}
+    for code in codes - set(periods):
+        periods[code] = Period.objects.for_code(code)
+    current = {(dv.metric_id, dv.period_id): dv for dv in DataValue.objects.filter(
+        unit=unit, metric__in=metrics, period__in=periods.values())}
+    return [(m, periods[code], current.get((m.pk, periods[code].pk))) for m, code in wanted]
+
+
+def template_bytes(unit: OrgUnit, period: Period) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill, Protection
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Số liệu")
+    titles = [_(COLUMNS["unit"][0]), _("Tên chỉ tiêu"), _(COLUMNS["metric"][0]), _("Đơn vị tính"),
+              _(COLUMNS["period"][0]), _(COLUMNS["value"][0]), _(COLUMNS["numerator"][0]),
+              _(COLUMNS["denominator"][0]), _(COLUMNS["comment"][0]), _(COLUMNS["version"][0])]
+    ws.append(titles)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE7F0")
+    yes_no = DataValidation(type="list", formula1=f'"{_("Có")},{_("Không")}"', allow_blank=True)
+    ws.add_data_validation(yes_no)
+    unlocked = Protection(locked=False)
+    for line, (metric, sub, dv) in enumerate(template_rows(unit, period), start=2):
+        value: Any = None
+        # A rate is computed from its parts: left blank so that editing the parts alone
+        # does not leave a stale rate that would contradict them.
+        if dv is not None and not metric.is_percentage:
+            value = value_cell(dv)
+            if not metric.uses_text and metric.value_type != Metric.ValueType.YES_NO and value:
+                value = Decimal(value)
+        ws.append([neutralise(unit.code), neutralise(metric.name), neutralise(metric.code),
+                   neutralise(metric.unit_of_measure), sub.code,
+                   neutralise(value) if isinstance(value, str) else value,
+                   dv.numerator if dv else None, dv.denominator if dv else None,
+                   neutralise(dv.comment) if dv else None, dv.version if dv else 0])
+        for column in "FGHI":
+            ws[f"{column}{line}"].protection = unlocked
+        if metric.value_type == Metric.ValueType.YES_NO:
+            yes_no.add(f"F{line}")
+        elif metric.value_type == Metric.ValueType.CHOICE and metric.choices:
+            codes = ",".join(str(c.get("code")) for c in metric.choices)
+            if len(codes) < 250:  # Excel's limit for an inline list
+                choice = DataValidation(type="list", formula1=f'"{codes}"', allow_blank=True)
+                ws.add_data_validation(choice)
+                choice.add(f"F{line}")
+    # Labels are protected (no password: this guards against slips, not against intent);
+    # the version column is hidden: it only serves to detect values changed meanwhile.
+    ws.protection.sheet = True
+    ws.column_dimensions["J"].hidden = True
+    for column, width in zip("ABCDEFGHI", (14, 50, 16, 12, 10, 14, 14, 14, 40), strict=True):
+        ws.column_dimensions[column].width = width
+    ws.freeze_panes = "A2"
+    guide = wb.create_sheet(_("Hướng dẫn"))
+    for text in (
+        _("Mẫu nhập số liệu: %(unit)s, %(period)s.") % {"unit": unit.name, "period": period.label},
+        _("Chỉ nhập vào các cột Giá trị, Tử số, Mẫu số, Ghi chú; không sửa các cột khác."),
+        _("Chỉ tiêu tỷ lệ: nhập tử số và mẫu số, hệ thống tự tính tỷ lệ."),
+        _("Chỉ tiêu Có/Không: chọn “Có” hoặc “Không”. Số thập phân dùng dấu phẩy hoặc dấu chấm."),
+        _("Không dùng công thức: tệp có công thức sẽ bị từ chối."),
+        _("Nếu số liệu đã được người khác sửa sau khi tải mẫu, hệ thống sẽ báo xung đột và "
+          "không ghi đè; hãy tải mẫu mới."),
+        _("Tải lên: toàn bộ tệp được ghi hoặc không ghi gì nếu có lỗi; danh sách lỗi nêu rõ "
+          "dòng và cột."),
+    ):
+        guide.append([text])
+    guide.column_dimensions["A"].width = 110
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,381 @@
+"""Reading value files (CSV and XLSX) into rows of raw cells, with errors that name the
+sheet, row and column. No database access here: `intake` turns the rows into values.
+
+Guarantees kept at this level:
+- the size limit is checked before anything is parsed;
+- an XLSX is opened with openpyxl in read-only mode (streaming) and formulas are refused,
+  never evaluated: a formula's cached result may be stale or forged, and the person who
+  uploads must see and own the number they send;
+- an XLSX whose parts would unpack to more than `MAX_UNPACKED_BYTES` (a "zip bomb") is
+  refused before openpyxl reads it;
+- CSV must be UTF-8 (with or without the BOM that Excel writes): a wrong guess at a legacy
+  code page would silently garble Vietnamese text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
+
+MAX_BYTES = 50 * 1024 * 1024  # uploads above this are refused unread
+MAX_UNPACKED_BYTES = 400 * 1024 * 1024
+MAX_ERRORS = 1000  # beyond this, the report only counts them
+
+# Field → (Vietnamese header shown in files and messages, other accepted spellings).
+# Headers are compared without diacritics, case or punctuation ("Mã đơn vị" = "ma_don_vi").
+COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "unit": ("Mã đơn vị", ("unit", "unit code", "org unit", "orgunit")),
+    "metric": ("Mã chỉ tiêu", ("metric", "metric code", "data element", "dataelement")),
+    "period": ("Kỳ", ("ma ky", "period", "period code")),
+    "value": ("Giá trị", ("value",)),
+    "numerator": ("Tử số", ("numerator",)),
+    "denominator": ("Mẫu số", ("denominator",)),
+    "comment": ("Ghi chú", ("comment", "note")),
+    # Written (hidden) by the template: the version of each value when the file was issued.
+    "version": ("Phiên bản", ("version",)),
+}
+REQUIRED = ("unit", "metric", "period")
+# Columns the template adds for the reader's convenience; ignored on the way back in.
+INFO_HEADERS = ("Tên đơn vị", "Tên chỉ tiêu", "Đơn vị tính", "Kiểu giá trị")
+
+
+def column_label(name: str) -> str:
+    return _(COLUMNS[name][0])
+
+
+def normalise_header(text: Any) -> str:
+    raw = str(text or "").strip().lower().replace("đ", "d")
+    raw = "".join(ch for ch in unicodedata.normalize("NFD", raw) if not unicodedata.combining(ch))
+    return re.sub(r"[\s_\-.:*]+", " ", raw).strip()
+
+
+_HEADER_INDEX: dict[str, str] = {}
+for _name, (_vi, _others) in COLUMNS.items():
+    _HEADER_INDEX[normalise_header(_vi)] = _name
+    for _other in _others:
+        _HEADER_INDEX[normalise_header(_other)] = _name
+
+
+@dataclass(frozen=True)
+class CellError:
+    """One problem, located as precisely as known (row and column are 1-based)."""
+
+    message: str
+    row: int | None = None
+    column: str | None = None  # a field name of COLUMNS
+    sheet: str | None = None
+    code: str = ""  # "permission", "conflict", a validation code, or "" (reading)
+
+    def __str__(self) -> str:
+        where = []
+        if self.sheet:
+            where.append(_("Trang tính “%(s)s”") % {"s": self.sheet})
+        if self.row is not None:
+            where.append(_("dòng %(n)s") % {"n": self.row})
+        if self.column:
+            where.append(_("cột “%(c)s”") % {"c": column_label(self.column)})
+        message = self.message[:1].upper() + self.message[1:]
+        if not where:
+            return message
+        text = ", ".join(where)
+        return f"{text[0].upper()}{text[1:]}: {message}"
+
+
+@dataclass
+class Row:
+    """One data row: raw cells by field name (str, int, float, datetime or None)."""
+
+    line: int
+    cells: dict[str, Any]
+    sheet: str | None = None
+
+
+@dataclass
+class Table:
+    """What a file holds: its rows, or the errors that stop it from being read."""
+
+    fmt: str  # "csv" or "xlsx"
+    rows: list[Row] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)
+    columns: set[str] = field(default_factory=set)
+
+
+class FileRejected(Exception):
+    """The file as a whole cannot be read (size, format, corruption)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def detect_format(name: str, head: bytes) -> str:
+    if head.startswith(b"PK\x03\x04") or name.lower().endswith((".xlsx", ".xlsm")):
+        return "xlsx"
+    return "csv"
+
+
+def read_table(fileobj: IO[bytes], name: str = "", size: int | None = None) -> Table:
+    """Read an uploaded CSV or XLSX. Raises FileRejected for a file that cannot be read;
+    problems in single cells (formulas, undecodable text) are collected in `errors`."""
+    if size is None:
+        fileobj.seek(0, io.SEEK_END)
+        size = fileobj.tell()
+    if size > MAX_BYTES:
+        raise FileRejected(_("Tệp quá lớn (%(size)s MB); giới hạn là %(max)s MB.") % {
+            "size": f"{size / 1024 / 1024:.1f}".replace(".", ","), "max": MAX_BYTES // 1024 // 1024})
+    fileobj.seek(0)
+    head = fileobj.read(8)
+    fileobj.seek(0)
+    if size == 0:
+        raise FileRejected(_("Tệp rỗng."))
+    if detect_format(name, head) == "xlsx":
+        return _read_xlsx(fileobj)
+    return _read_csv(fileobj)
+
+
+def _map_header(values: list[Any]) -> tuple[dict[int, str], list[str]]:
+    """Column index → field; and the problems found (duplicates)."""
+    mapping: dict[int, str] = {}
+    problems: list[str] = []
+    seen: set[str] = set()
+    for index, value in enumerate(values):
+        name = _HEADER_INDEX.get(normalise_header(value))
+        if name is None:
+            continue  # info columns and the user's own notes are ignored
+        if name in seen:
+            problems.append(_("Cột “%(c)s” xuất hiện hai lần.") % {"c": column_label(name)})
+            continue
+        seen.add(name)
+        mapping[index] = name
+    return mapping, problems
+
+
+def _missing_columns(mapping: dict[int, str]) -> list[str]:
+    present = set(mapping.values())
+    missing = [column_label(n) for n in REQUIRED if n not in present]
+    if not present & {"value", "numerator", "denominator"}:
+        missing.append(column_label("value"))
+    return missing
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+# --- CSV ---------------------------------------------------------------------------------
+def _read_csv(fileobj: IO[bytes]) -> Table:
+    table = Table(fmt="csv")
+    text = io.TextIOWrapper(fileobj, encoding="utf-8-sig", newline="")
+    try:
+        first = text.readline()
+        if not first.strip():
+            raise FileRejected(_("Tệp không có dòng tiêu đề (tệp trống)."))
+        # The delimiter is the one the header uses most: Excel in Vietnamese locale often
+        # writes ";" and other systems ",".
+        delimiter = max((",", ";", "\t"), key=first.count)
+        header = next(csv.reader([first], delimiter=delimiter))
+        mapping, problems = _map_header(header)
+        table.columns = set(mapping.values())
+        if problems or _missing_columns(mapping):
+            raise FileRejected(_header_message(problems, mapping))
+        reader = csv.reader(text, delimiter=delimiter)
+        items = list(mapping.items())
+        line = 1
+        for record in reader:
+            line = reader.line_num + 1  # the header was line 1
+            if not any(cell.strip() for cell in record):
+                continue
+            table.rows.append(Row(line, {name: record[i] if i < len(record) else None
+                                         for i, name in items}))
+    except UnicodeDecodeError:
+        raise FileRejected(_("Tệp CSV không ở mã UTF-8. Trong Excel, hãy lưu bằng "
+                             "“CSV UTF-8 (Comma delimited)”.")) from None
+    except csv.Error as exc:
+        raise FileRejected(_("Tệp CSV bị lỗi định dạng: %(e)s") % {"e": exc}) from None
+    finally:
+        text.detach()  # leave the upload open for the caller
+    if not table.rows:
+        raise FileRejected(_("Tệp không có dòng số liệu nào."))
+    return table
+
+
+def _header_message(problems: list[str], mapping: dict[int, str]) -> str:
+    missing = _missing_columns(mapping)
+    if missing:
+        problems = problems + [_("Thiếu cột: %(cols)s. Dòng đầu tiên phải là tiêu đề, ví dụ: "
+                                 "%(example)s.") % {
+            "cols": ", ".join(f"“{m}”" for m in missing),
+            "example": ", ".join(column_label(n) for n in
+                                 ("unit", "metric", "period", "value", "numerator",
+                                  "denominator", "comment"))}]
+    return " ".join(problems)
+
+
+# --- XLSX --------------------------------------------------------------------------------
+def _read_xlsx(fileobj: IO[bytes]) -> Table:
+    from openpyxl import load_workbook
+
+    corrupted = _("Tệp Excel bị hỏng hoặc không phải tệp .xlsx; hãy mở và lưu lại bằng Excel.")
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+                raise FileRejected(_("Tệp Excel giải nén ra quá lớn; hãy chia nhỏ tệp."))
+            if archive.testzip() is not None:
+                raise FileRejected(corrupted)
+        fileobj.seek(0)
+        workbook = load_workbook(fileobj, read_only=True, data_only=False)
+    except FileRejected:
+        raise
+    except Exception:  # BadZipFile, KeyError, XML errors: openpyxl raises many kinds
+        raise FileRejected(corrupted) from None
+    table = Table(fmt="xlsx")
+    try:
+        data_sheets = 0
+        header_problem = ""
+        for sheet in workbook.worksheets:
+            try:
+                found, problem = _read_sheet(sheet, table)
+            except FileRejected:
+                raise
+            except Exception:
+                raise FileRejected(corrupted) from None
+            data_sheets += found
+            header_problem = header_problem or problem
+        if not data_sheets:
+            raise FileRejected(header_problem or _("Tệp không có trang tính nào chứa số liệu."))
+    finally:
+        workbook.close()
+    if data_sheets == 1:
+        # One data sheet: "Dòng 12, cột …" is enough, as in the CSV report.
+        table.errors = [CellError(e.message, e.row, e.column, None, e.code) for e in table.errors]
+        for row in table.rows:
+            row.sheet = None
+    if not table.rows and not table.errors:
+        raise FileRejected(_("Tệp không có dòng số liệu nào."))
+    return table
+
+
+class _Empty:
+    value = None
+    data_type = "n"
+
+
+EMPTY = _Empty()
+
+
+def _read_sheet(sheet, table: Table) -> tuple[int, str]:
+    """Append the sheet's rows to `table`; returns (1 if it is a data sheet, problem)."""
+    # min_row=1 and positional cells (openpyxl fills gaps with empty cells), so the
+    # enumeration gives Excel's own row and column numbers.
+    rows = enumerate(sheet.iter_rows(min_row=1, min_col=1), start=1)
+    mapping: dict[int, str] = {}
+    for _line, header_cells in rows:
+        values = [c.value for c in header_cells]
+        if all(_is_blank(v) for v in values):
+            continue  # blank lines above the header
+        mapping, problems = _map_header(values)
+        if not mapping:
+            return 0, ""  # instructions, notes: not a data sheet
+        if problems or _missing_columns(mapping):
+            return 0, _("Trang tính “%(s)s”: %(m)s") % {"s": sheet.title,
+                                                        "m": _header_message(problems, mapping)}
+        break
+    else:
+        return 0, ""
+    table.columns |= set(mapping.values())
+    items = sorted(mapping.items())
+    width = items[-1][0] + 1
+    for line, cells in rows:
+        if len(cells) < width:
+            cells = tuple(cells) + (EMPTY,) * (width - len(cells))
+        record: dict[str, Any] = {}
+        blank = True
+        for index, name in items:
+            cell = cells[index]
+            value = cell.value
+            if cell.data_type == "f":
+                table.errors.append(CellError(
+                    _("ô chứa công thức (%(f)s); hãy nhập giá trị, không dùng công thức.")
+                    % {"f": str(value)[:60]}, line, name, sheet.title))
+                value = None
+                blank = False
+            elif blank and not _is_blank(value):
+                blank = False
+            record[name] = value
+        if not blank:
+            table.rows.append(Row(line, record, sheet.title))
+    return 1, ""
+
+
+# --- cells -------------------------------------------------------------------------------
+_MACHINE_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_DOT_GROUPED = re.compile(r"^[+-]?\d{1,3}(\.\d{3}){2,}$")
+
+
+def to_decimal(value: Any) -> Decimal:
+    """A number from a cell: a typed Excel number, `1234.5`, `1.234,5`, `93,4`, `93,4 %`.
+
+    A single dot is a decimal point (what systems write, and what our export writes); a
+    comma is the Vietnamese decimal comma, and then dots group thousands; `1.234.567` (more
+    than one dot) is a grouped integer. Raises ValueError with a Vietnamese message.
+    """
+    if isinstance(value, bool):
+        raise ValueError(_("“%(v)s” không phải là số.") % {"v": value})
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(_("giá trị không phải là số hữu hạn."))
+        return Decimal(repr(value))
+    if isinstance(value, Decimal):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(_("“%(v)s” không phải là số.") % {"v": value})
+    raw = value.strip().replace("\u00a0", "").replace(" ", "").rstrip("%")
+    try:
+        if _MACHINE_NUMBER.match(raw):
+            number = Decimal(raw)
+        elif "," in raw or _DOT_GROUPED.match(raw):
+            from chiso.lib.formatting import parse_number
+
+            number = parse_number(raw, lang="vi")
+        else:
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        raise ValueError(_("“%(v)s” không phải là số.") % {"v": value}) from None
+    if not number.is_finite():
+        raise ValueError(_("“%(v)s” không phải là số.") % {"v": value})
+    return number
+
+
+YES = {"co", "yes", "y", "true", "1", "x", "dung", "dat"}
+NO = {"khong", "no", "n", "false", "0", "sai", "chua"}
+
+
+def to_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    key = normalise_header(value)
+    if key in YES:
+        return True
+    if key in NO:
+        return False
+    raise ValueError(_("“%(v)s” không phải là Có/Không (dùng “Có” hoặc “Không”).") % {"v": value})
+
+
+def to_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # an Excel number typed where a code was expected
+    return str(value).strip()
