@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("hop-thu/", views.inbox_view, name="inbox"),
+    path("ky-bao-cao/", views.round_list, name="round_list"),
+    path("ky-bao-cao/tao-moi/", views.round_create, name="round_create"),
+    path("ky-bao-cao/chap-nhan-hang-loat/", views.bulk_accept, name="bulk_accept"),
+    path("ky-bao-cao/<int:pk>/", views.round_detail, name="round_detail"),
+    path("ky-bao-cao/<int:pk>/nhac-nho/", views.round_remind, name="round_remind"),
+    path("ky-bao-cao/<int:pk>/phan-cong/", views.round_assign, name="round_assign"),
+    path("ky-bao-cao/<int:pk>/don-vi/<str:code>/", views.submission_form, name="submission_form"),
+    path("ky-bao-cao/<int:pk>/don-vi/<str:code>/o/<int:item_pk>/", views.save_field,
+         name="save_field"),
+    path("ky-bao-cao/<int:pk>/don-vi/<str:code>/o/<int:item_pk>/minh-chung/",
+         views.upload_evidence, name="upload_evidence"),
+    path("ky-bao-cao/<int:pk>/don-vi/<str:code>/mo-lai/", views.reopen, name="reopen"),
+    path("ky-bao-cao/<int:pk>/don-vi/<str:code>/<slug:action>/", views.transition,
+         name="transition"),
+]

@@ -1,0 +1,409 @@
+"""Every transition of a `Submission`, in one place.
+
+    draft ──(trình duyệt)──▶ pending_approval ──(duyệt)──▶ approved ─┐
+      │  ◀──(thủ trưởng trả lại)──┘                                  │
+      └───────────────(gửi, khi không cần duyệt)────────────────────┴─▶ submitted
+    submitted ──(thẩm định từng phần)──▶ returned (một phần bị trả lại) / accepted (mọi phần)
+    returned ──(sửa, gửi lại)──▶ submitted;  accepted ──(khóa)──▶ locked
+    withdraw: pending_approval / approved / submitted → draft, before the deadline and
+    before any review;  reopen (secretariat): any state → draft, with a new deadline.
+
+Each function checks who may act (through `chiso.orgs.permissions` only) and from which
+state, raises `WorkflowError` (or `WorkflowForbidden`, which is also a PermissionDenied so
+views answer 403) with a Vietnamese message, writes a `SubmissionEvent`, and moves the
+states of the form's data values through `chiso.metrics.services`.
+
+Time comes from the `now` argument or `django.utils.timezone.now`, so tests fake the
+clock by passing `now`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chiso.metrics import services as metric_services
+from chiso.metrics.models import DataValue, Evidence
+from chiso.metrics.models import State as ValueState
+from chiso.orgs import permissions
+
+from .models import (
+    ReportingRound,
+    RoundItem,
+    RoundSection,
+    SectionReview,
+    Submission,
+    SubmissionEvent,
+)
+
+S = Submission.State
+A = SubmissionEvent.Action
+
+
+class WorkflowError(Exception):
+    """A transition that the submission's state, the deadline or the data forbid."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class WorkflowForbidden(WorkflowError, PermissionDenied):
+    """The user's role or unit does not allow this transition (views answer 403)."""
+
+
+# --- who may do what ------------------------------------------------------------------
+def is_secretariat(user, round: ReportingRound) -> bool:
+    return permissions.can(user, "manage", round.owner)
+
+
+def reviewable_sections(user, round: ReportingRound, unit) -> list[RoundSection]:
+    """The sections of `round` that `user` may review for `unit`."""
+    if not permissions.can(user, "review", unit):
+        return []
+    sections = list(round.sections.all())
+    if is_secretariat(user, round) or not round.assignments.exists():
+        return sections
+    mine = round.assignments.filter(reviewer=user)
+    if mine.filter(section__isnull=True).exists():
+        return sections
+    ids = set(mine.values_list("section_id", flat=True))
+    return [s for s in sections if s.pk in ids]
+
+
+def is_assigned_reviewer(user, round: ReportingRound) -> bool:
+    return round.assignments.filter(reviewer=user).exists()
+
+
+def returned_section_ids(submission: Submission) -> set[int]:
+    return set(submission.reviews.filter(verdict=SectionReview.Verdict.RETURNED)
+               .values_list("section_id", flat=True))
+
+
+def editable_sections(user, submission: Submission,
+                      now: dt.datetime | None = None) -> list[RoundSection]:
+    """Sections the user may type into now: the whole form while drafting before the
+    deadline, only the returned sections after a return (accepted ones stay as accepted)."""
+    now = now or timezone.now()
+    round = submission.round
+    if not permissions.can(user, "edit_data", submission.unit):
+        return []
+    if not round.is_open(now) or submission.state not in (S.DRAFT, S.RETURNED):
+        return []
+    # The deadline locks a form that was never sent; corrections asked for by a
+    # reviewer may be made after it.
+    if not submission.has_submitted and submission.is_past_deadline(now):
+        return []
+    sections = list(round.sections.all())
+    returned = returned_section_ids(submission)
+    if returned:
+        return [s for s in sections if s.pk in returned]
+    accepted = set(submission.reviews.values_list("section_id", flat=True))
+    return [s for s in sections if s.pk not in accepted]
+
+
+# --- the form's values ----------------------------------------------------------------
+def values_of(submission: Submission, sections: Iterable[RoundSection] | None = None):
+    items = RoundItem.objects.filter(round=submission.round_id)
+    if sections is not None:
+        items = items.filter(section__in=list(sections))
+    return DataValue.objects.filter(unit=submission.unit_id, period=submission.round.period_id,
+                                    metric__in=items.values("metric"))
+
+
+def missing_items(submission: Submission) -> list[str]:
+    """What keeps the form from being sent: empty required fields, missing evidence."""
+    values = {v.metric_id: v for v in values_of(submission)}
+    with_evidence = set(Evidence.objects.filter(data_value__in=list(values.values()))
+                        .values_list("data_value__metric_id", flat=True))
+    problems = []
+    for item in (RoundItem.objects.filter(round=submission.round_id)
+                 .select_related("metric", "section")):
+        value = values.get(item.metric_id)
+        empty = value is None or (value.value is None and not value.text)
+        if item.required and empty:
+            problems.append(_("Chưa nhập “%(m)s” (bắt buộc).") % {"m": item.metric.name})
+        elif item.metric.evidence_required and not empty and item.metric_id not in with_evidence:
+            problems.append(_("Chưa có minh chứng cho “%(m)s”.") % {"m": item.metric.name})
+    return problems
+
+
+def _move_values(submission: Submission, state: str, user, reason: str,
+                 sections: Iterable[RoundSection] | None = None,
+                 skip_sections: Iterable[int] = ()) -> None:
+    values = values_of(submission, sections)
+    skip = list(skip_sections)
+    if skip:
+        skip_metrics = RoundItem.objects.filter(round=submission.round_id, section__in=skip)
+        values = values.exclude(metric__in=skip_metrics.values("metric"))
+    for value in values.exclude(state=state):
+        metric_services.set_state(value, state, user=user, reason=reason)
+
+
+# --- transitions ----------------------------------------------------------------------
+def _log(submission: Submission, action: str, old: str, user, now: dt.datetime,
+         reason: str = "", sections: Iterable[RoundSection] = ()) -> SubmissionEvent:
+    submission.updated_at = now
+    submission.save()
+    return SubmissionEvent.objects.create(
+        submission=submission, action=action, from_state=old, to_state=submission.state,
+        actor=user, at=now, reason=reason, sections=[s.pk for s in sections])
+
+
+def _locked(submission: Submission) -> Submission:
+    """Re-read the submission under a row lock so two clicks cannot both transition it."""
+    return (Submission.objects.select_for_update().select_related("round", "unit",
+                                                                  "round__owner")
+            .get(pk=submission.pk))
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise WorkflowForbidden(message)
+
+
+def _expect(submission: Submission, states: Iterable[str], action_label: str) -> None:
+    if submission.state not in states:
+        raise WorkflowError(
+            _("Không thể %(a)s: biểu mẫu đang ở trạng thái “%(s)s”.")
+            % {"a": action_label, "s": submission.get_state_display()})
+
+
+def _check_deadline(submission: Submission, now: dt.datetime) -> None:
+    if not submission.has_submitted and submission.is_past_deadline(now):
+        raise WorkflowError(
+            _("Đã quá hạn nộp (%(d)s): biểu mẫu đã khóa. Đề nghị cơ quan thường trực mở lại "
+              "cho đơn vị.") % {"d": submission.deadline.strftime("%d/%m/%Y")})
+
+
+def _check_complete(submission: Submission) -> None:
+    problems = missing_items(submission)
+    if problems:
+        raise WorkflowError(_("Chưa thể gửi: %(p)s") % {"p": " ".join(problems)})
+
+
+def _check_open(submission: Submission, now: dt.datetime) -> None:
+    if not submission.round.is_open(now):
+        raise WorkflowError(_("Kỳ báo cáo chưa mở (mở từ %(d)s).")
+                            % {"d": submission.round.opens_on.strftime("%d/%m/%Y")})
+
+
+@transaction.atomic
+def request_approval(submission: Submission, user, *, now: dt.datetime | None = None
+                     ) -> Submission:
+    now = now or timezone.now()
+    sub = _locked(submission)
+    _require(permissions.can(user, "edit_data", sub.unit),
+             _("Chỉ cán bộ đầu mối của đơn vị được trình duyệt."))
+    if not sub.round.requires_head_approval:
+        raise WorkflowError(_("Kỳ báo cáo này không yêu cầu thủ trưởng phê duyệt."))
+    _expect(sub, (S.DRAFT, S.RETURNED), _("trình duyệt"))
+    _check_open(sub, now)
+    _check_deadline(sub, now)
+    _check_complete(sub)
+    old, sub.state = sub.state, S.PENDING_APPROVAL
+    _log(sub, A.REQUEST_APPROVAL, old, user, now)
+    return sub
+
+
+@transaction.atomic
+def approve(submission: Submission, user, *, now: dt.datetime | None = None) -> Submission:
+    now = now or timezone.now()
+    sub = _locked(submission)
+    _require(permissions.can(user, "approve", sub.unit),
+             _("Chỉ thủ trưởng đơn vị được phê duyệt."))
+    _expect(sub, (S.PENDING_APPROVAL,), _("phê duyệt"))
+    old, sub.state = sub.state, S.APPROVED
+    _log(sub, A.APPROVE, old, user, now)
+    return sub
+
+
+@transaction.atomic
+def reject_approval(submission: Submission, user, reason: str, *,
+                    now: dt.datetime | None = None) -> Submission:
+    now = now or timezone.now()
+    sub = _locked(submission)
+    _require(permissions.can(user, "approve", sub.unit),
+             _("Chỉ thủ trưởng đơn vị được trả lại để sửa."))
+    _expect(sub, (S.PENDING_APPROVAL,), _("trả lại để sửa"))
+    if not reason.strip():
+        raise WorkflowError(_("Cần ghi lý do trả lại."))
+    old, sub.state = sub.state, S.DRAFT
+    _log(sub, A.REJECT_APPROVAL, old, user, now, reason.strip())
+    return sub
+
+
+@transaction.atomic
+def submit(submission: Submission, user, *, now: dt.datetime | None = None) -> Submission:
+    now = now or timezone.now()
+    sub = _locked(submission)
+    _require(permissions.can(user, "edit_data", sub.unit),
+             _("Chỉ cán bộ đầu mối của đơn vị được gửi biểu mẫu."))
+    if sub.round.requires_head_approval:
+        if sub.state in (S.DRAFT, S.RETURNED, S.PENDING_APPROVAL):
+            raise WorkflowError(_("Biểu mẫu cần được thủ trưởng đơn vị phê duyệt trước khi gửi."))
+        _expect(sub, (S.APPROVED,), _("gửi"))
+    else:
+        _expect(sub, (S.DRAFT, S.RETURNED), _("gửi"))
+    _check_open(sub, now)
+    _check_deadline(sub, now)
+    _check_complete(sub)
+    accepted = list(sub.reviews.filter(verdict=SectionReview.Verdict.ACCEPTED)
+                    .values_list("section_id", flat=True))
+    # The corrected sections go back to the reviewers; accepted ones stay accepted.
+    sub.reviews.filter(verdict=SectionReview.Verdict.RETURNED).delete()
+    old, sub.state = sub.state, S.SUBMITTED
+    sub.submitted_at = now
+    if sub.first_submitted_at is None:
+        sub.first_submitted_at = now
+    _move_values(sub, ValueState.SUBMITTED, user, _("Gửi biểu mẫu"), skip_sections=accepted)
+    _log(sub, A.SUBMIT, old, user, now)
+    return sub
+
+
+@transaction.atomic
+def withdraw(submission: Submission, user, *, now: dt.datetime | None = None) -> Submission:
+    now = now or timezone.now()
+    sub = _locked(submission)
+    _require(permissions.can(user, "edit_data", sub.unit),
+             _("Chỉ cán bộ đầu mối của đơn vị được rút lại biểu mẫu."))
+    _expect(sub, (S.PENDING_APPROVAL, S.APPROVED, S.SUBMITTED), _("rút lại"))
+    if sub.is_past_deadline(now):
+        raise WorkflowError(_("Đã quá hạn nộp: không thể rút lại."))
+    if sub.reviews.exists():
+        raise WorkflowError(_("Biểu mẫu đã được thẩm định: không thể rút lại."))
+    old, sub.state = sub.state, S.DRAFT
+    if old == S.SUBMITTED:
+        sub.first_submitted_at = None
+        sub.submitted_at = None
+        _move_values(sub, ValueState.DRAFT, user, _("Rút lại biểu mẫu"))
+    _log(sub, A.WITHDRAW, old, user, now)
+    return sub
+
+
+def _pending_reviewable(user, sub: Submission,
+                        sections: Iterable[RoundSection] | None) -> list[RoundSection]:
+    allowed = {s.pk: s for s in reviewable_sections(user, sub.round, sub.unit)}
+    _require(bool(allowed), _("Bạn không được phân công thẩm định biểu mẫu này."))
+    reviewed = set(sub.reviews.values_list("section_id", flat=True))
+    if sections is None:
+        chosen = [s for pk, s in allowed.items() if pk not in reviewed]
+    else:
+        chosen = list(sections)
+        for s in chosen:
+            _require(s.pk in allowed,
+                     _("Bạn không được phân công thẩm định phần “%(s)s”.") % {"s": s.title})
+            if s.pk in reviewed:
+                raise WorkflowError(_("Phần “%(s)s” đã được thẩm định.") % {"s": s.title})
+    if not chosen:
+        raise WorkflowError(_("Không còn phần nào chờ bạn thẩm định."))
+    return chosen
+
+
+@transaction.atomic
+def accept(submission: Submission, user, *, sections: Iterable[RoundSection] | None = None,
+           reason: str = "", now: dt.datetime | None = None) -> Submission:
+    """Accept the given sections (default: every section the user reviews and nobody has
+    reviewed yet). The submission is accepted once every section is."""
+    now = now or timezone.now()
+    sub = _locked(submission)
+    _require(permissions.can(user, "review", sub.unit),
+             _("Chỉ tổ thẩm định hoặc cơ quan thường trực được chấp nhận."))
+    _expect(sub, (S.SUBMITTED, S.RETURNED), _("chấp nhận"))
+    chosen = _pending_reviewable(user, sub, sections)
+    for s in chosen:
+        SectionReview.objects.create(submission=sub, section=s, reviewer=user, at=now,
+                                     verdict=SectionReview.Verdict.ACCEPTED, reason=reason)
+    _move_values(sub, ValueState.ACCEPTED, user, reason or _("Chấp nhận"), sections=chosen)
+    old = sub.state
+    all_ids = set(sub.round.sections.values_list("pk", flat=True))
+    accepted = set(sub.reviews.filter(verdict=SectionReview.Verdict.ACCEPTED)
+                   .values_list("section_id", flat=True))
+    if accepted >= all_ids:
+        sub.state = S.ACCEPTED
+    _log(sub, A.ACCEPT, old, user, now, reason, chosen)
+    return sub
+
+
+@transaction.atomic
+def return_(submission: Submission, user, reason: str, *,
+            sections: Iterable[RoundSection] | None = None,
+            now: dt.datetime | None = None) -> Submission:
+    """Return the given sections (default: every section the user reviews and nobody has
+    reviewed yet) to the unit, with a reason."""
+    now = now or timezone.now()
+    sub = _locked(submission)
+    _require(permissions.can(user, "review", sub.unit),
+             _("Chỉ tổ thẩm định hoặc cơ quan thường trực được trả lại."))
+    _expect(sub, (S.SUBMITTED, S.RETURNED), _("trả lại"))
+    if not reason.strip():
+        raise WorkflowError(_("Cần ghi lý do trả lại để đơn vị biết cần sửa gì."))
+    chosen = _pending_reviewable(user, sub, sections)
+    for s in chosen:
+        SectionReview.objects.create(submission=sub, section=s, reviewer=user, at=now,
+                                     verdict=SectionReview.Verdict.RETURNED,
+                                     reason=reason.strip())
+    _move_values(sub, ValueState.RETURNED, user, reason.strip(), sections=chosen)
+    old, sub.state = sub.state, S.RETURNED
+    _log(sub, A.RETURN, old, user, now, reason.strip(), chosen)
+    return sub
+
+
+@transaction.atomic
+def lock(submission: Submission, user, *, now: dt.datetime | None = None) -> Submission:
+    now = now or timezone.now()
+    sub = _locked(submission)
+    _require(is_secretariat(user, sub.round), _("Chỉ cơ quan thường trực được khóa biểu mẫu."))
+    _expect(sub, (S.ACCEPTED,), _("khóa"))
+    old, sub.state = sub.state, S.LOCKED
+    _log(sub, A.LOCK, old, user, now)
+    return sub
+
+
+@transaction.atomic
+def reopen(submission: Submission, user, new_deadline: dt.date, reason: str, *,
+           now: dt.datetime | None = None) -> Submission:
+    """The secretariat gives one unit its form back, with its own deadline."""
+    now = now or timezone.now()
+    sub = _locked(submission)
+    _require(is_secretariat(user, sub.round),
+             _("Chỉ cơ quan thường trực được mở lại biểu mẫu."))
+    if not reason.strip():
+        raise WorkflowError(_("Cần ghi lý do mở lại."))
+    if new_deadline < timezone.localdate(now):
+        raise WorkflowError(_("Hạn nộp mới phải từ hôm nay trở đi."))
+    old = sub.state
+    sub.state = S.DRAFT
+    sub.deadline_override = new_deadline
+    sub.reviews.all().delete()
+    _move_values(sub, ValueState.DRAFT, user, reason.strip())
+    _log(sub, A.REOPEN, old, user, now,
+         _("%(r)s (hạn mới: %(d)s)") % {"r": reason.strip(), "d": new_deadline.strftime("%d/%m/%Y")})
+    return sub
+
+
+def bulk_accept(submissions: Iterable[Submission], user, *, now: dt.datetime | None = None
+                ) -> tuple[list[Submission], list[tuple[Submission, str]]]:
+    """Accept, for each submission, every section the user may review. Each one is its
+    own transaction: one refusal does not undo the others."""
+    done, failed = [], []
+    for sub in submissions:
+        try:
+            done.append(accept(sub, user, now=now))
+        except WorkflowError as exc:
+            failed.append((sub, exc.message))
+    return done, failed
+
+
+# --- set-up ---------------------------------------------------------------------------
+def sync_submissions(round: ReportingRound) -> int:
+    """Create the missing `Submission` rows for the round's units; returns how many."""
+    have = set(round.submissions.values_list("unit_id", flat=True))
+    new = [Submission(round=round, unit=u) for u in round.resolve_units() if u.pk not in have]
+    Submission.objects.bulk_create(new)
+    return len(new)
