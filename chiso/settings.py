@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "chiso.lib",
     "chiso.orgs",
     "chiso.metrics",
+    # ninja is listed so that its docs page uses its bundled Swagger UI files instead of
+    # a CDN (government networks are often closed).
+    "ninja",
+    "chiso.api",
     "chiso.rounds",
 ]
 

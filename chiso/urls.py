@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from chiso.api.api import api
+
 urlpatterns = [
     path("tai-khoan/dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
          name="login"),
@@ -11,8 +13,11 @@ urlpatterns = [
          name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
-    path("", include("chiso.metrics.urls")),
+    path("api/", api.urls),
+    path("", include("chiso.api.urls")),
+    path("", include("chiso.metrics.intake_urls")),
     path("", include("chiso.rounds.urls")),
+    path("", include("chiso.metrics.urls")),
     path("", include("chiso.orgs.urls")),
 ]
 
