@@ -154,7 +154,8 @@ class Coin:
         if self.present is None:
             self.present = np.ones((t, n), dtype=bool)
         if self.row_keys is None:
-            self.row_keys = [(i, j) for i in range(t) for j in range(n) if self.present[i, j]]
+            ti, ni = np.nonzero(self.present)  # row-major: period by period, units in order
+            self.row_keys = list(zip(ti.tolist(), ni.tolist(), strict=True))
         if "Raw" not in self.data:
             self.data["Raw"] = Dataset("Raw", raw, list(self.framework.indicators), self.present)
         self._divisors_cache: np.ndarray | None = None
@@ -273,7 +274,10 @@ class Coin:
         scores = np.where(ds.present[:, :, None], ds.values[:, :, agg_idx], np.nan)
         if self._ranks is None:
             self._ranks = rank_min(scores, axis=1, descending=True)
-        keys = [(t, n) for t, n in self.row_keys or [] if ds.present[t, n]]
+        keys = list(self.row_keys or [])
+        if not ds.present.all():
+            absent = set(zip(*(a.tolist() for a in np.nonzero(~ds.present)), strict=True))
+            keys = [k for k in keys if k not in absent]
         return Results(list(self.framework.aggregates), scores, self._ranks, self.units,
                        self.times, keys)
 

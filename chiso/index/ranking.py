@@ -29,6 +29,24 @@ __all__ = [
 ]
 
 
+def _order_key(moved: np.ndarray, descending: bool) -> np.ndarray:
+    """A C-contiguous int64 array ordered (and tied) exactly as the values of ``moved``,
+    negated if ``descending``; NaN maps to the largest int64, after every number.
+
+    NumPy argsorts int64 with its vectorised sort but falls back to a scalar sort for
+    floats containing NaN. The map is the usual one on IEEE-754 bits: positive floats keep
+    their bit pattern, negative floats have every bit but the sign flipped; -0.0 is made
+    +0.0 first so that the two still tie.
+    """
+    key = np.negative(moved, order="C") if descending else np.array(moved, order="C")
+    nan = np.isnan(key)
+    key += 0.0  # -0.0 -> +0.0
+    bits = key.view(np.int64)
+    bits ^= (bits >> 63) & np.int64(0x7FFFFFFFFFFFFFFF)
+    bits[nan] = np.iinfo(np.int64).max
+    return bits
+
+
 def rank_min(values: np.ndarray, axis: int = 0, descending: bool = True) -> np.ndarray:
     """Competition ("min") ranks along ``axis``, as floats.
 
@@ -38,6 +56,8 @@ def rank_min(values: np.ndarray, axis: int = 0, descending: bool = True) -> np.n
 
     Works on any number of dimensions, e.g. ``(periods, units)`` with ``axis=1`` ranks the
     units within each period. Fully vectorised: one sort along the axis, no per-unit loop.
+    The order within a tie does not matter (every member gets the group's first position),
+    so the sort need not be stable.
     """
     arr = np.asarray(values, dtype=float)
     if arr.ndim == 0:
@@ -45,24 +65,22 @@ def rank_min(values: np.ndarray, axis: int = 0, descending: bool = True) -> np.n
             "rank_min cần mảng ít nhất 1 chiều / rank_min needs an array with ndim >= 1"
         )
     moved = np.moveaxis(arr, axis, -1)
-    nan = np.isnan(moved)
-    # Sorting the negated values gives a descending order while np.sort still puts NaN last.
-    key = -moved if descending else moved
-    order = np.argsort(key, axis=-1, kind="stable")
-    ordered = np.take_along_axis(key, order, axis=-1)
-    n = ordered.shape[-1]
+    n = moved.shape[-1]
     if n == 0:
         return np.moveaxis(np.empty(moved.shape, dtype=float), -1, axis)
+    key = _order_key(moved, descending)
+    order = np.argsort(key, axis=-1)
+    ordered = np.take_along_axis(key, order, axis=-1)
     # A position starts a new tie group when its value differs from the previous one;
     # the rank of every member is (position of the first member of its group) + 1.
-    starts = np.ones(ordered.shape, dtype=bool)
-    starts[..., 1:] = ordered[..., 1:] != ordered[..., :-1]
-    positions = np.broadcast_to(np.arange(n), ordered.shape)
-    first = np.maximum.accumulate(np.where(starts, positions, 0), axis=-1)
-    ranks_sorted = (first + 1).astype(float)
+    starts = np.empty(ordered.shape, dtype=bool)
+    starts[..., 0] = True
+    np.not_equal(ordered[..., 1:], ordered[..., :-1], out=starts[..., 1:])
+    first = np.where(starts, np.arange(1.0, n + 1), 0.0)
+    np.maximum.accumulate(first, axis=-1, out=first)
     ranks = np.empty(ordered.shape, dtype=float)
-    np.put_along_axis(ranks, order, ranks_sorted, axis=-1)
-    ranks[nan] = np.nan
+    np.put_along_axis(ranks, order, first, axis=-1)
+    ranks[np.isnan(moved)] = np.nan
     return np.moveaxis(ranks, -1, axis)
 
 

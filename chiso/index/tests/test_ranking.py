@@ -77,6 +77,31 @@ def test_rank_min_properties(values: np.ndarray, descending: bool) -> None:
         assert np.array_equal(srt, expected)
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    hnp.arrays(
+        np.float64,
+        st.tuples(st.integers(1, 3), st.integers(1, 40)),
+        # any float, with signed zeros, infinities, negatives and NaN (also negated NaN)
+        elements=st.one_of(
+            st.sampled_from([0.0, -0.0, np.inf, -np.inf, np.nan, -np.nan, 5e-324, -1.5]),
+            st.floats(allow_nan=True, allow_infinity=True),
+        ),
+    ),
+    st.booleans(),
+)
+def test_rank_min_is_one_plus_the_number_strictly_better_for_any_float(
+    values: np.ndarray, descending: bool
+) -> None:
+    ranks = rank_min(values, axis=1, descending=descending)
+    for row, r in zip(values, ranks, strict=True):
+        ok = ~np.isnan(row)
+        assert np.array_equal(np.isnan(r), ~ok)
+        rv = row[ok]
+        better = rv[:, None] > rv[None, :] if descending else rv[:, None] < rv[None, :]
+        assert np.array_equal(r[ok], 1 + better.sum(axis=0))
+
+
 @settings(max_examples=100, deadline=None)
 @given(
     st.lists(
