@@ -414,8 +414,9 @@ class Coin:
         if rec.step == "screen":
             return self._compute_screen(rec, t_idx, c_idx, whole)
         present = src.present[t_idx]
-        if whole and rec.step == "treat":
-            # Treatment blocks itself: all failing columns are Winsorised in one go.
+        if whole and rec.step in ("treat", "impute"):
+            # Treatment blocks itself: all failing columns are Winsorised in one go;
+            # imputation works on the positions of the (few) missing values.
             y = self._apply(rec, src.values, present, t_idx, c_idx)
         elif whole:
             y = np.empty_like(src.values)

@@ -43,18 +43,35 @@ def impute(
     missing, as in COINr.
     """
     absent = ~present
-    nan = np.isnan(values)
     out = values.copy()
     if absent.any():
         out[absent] = np.nan
-        nan = nan | absent[:, :, None]
-    missing = nan & present[:, :, None]
-    if method == "none" or not missing.any():
+    if method == "none":
+        return out
+    # Missing values are few: work with their flat positions rather than full-size masks.
+    flat = out.reshape(-1)
+    idx = np.flatnonzero(np.isnan(flat))
+    n_t, n_u, n_c = out.shape
+    t, rest = np.divmod(idx, n_u * n_c)
+    u, c = np.divmod(rest, n_c)
+    fill_at = present[t, u]  # absent units stay empty
+    if not fill_at.any():
         return out
     if method in ("mean", "median"):
-        fill = _nan.nanmean(out, axis=1, mask=nan) if method == "mean" else _median(out)
-        np.copyto(out, fill[:, None, :], where=missing)
+        if method == "mean":
+            flat[idx] = 0.0
+            sums = out.sum(axis=1)
+            flat[idx] = np.nan
+            tc = t * n_c + c
+            counts = n_u - np.bincount(tc, minlength=n_t * n_c).reshape(n_t, n_c)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                fill = sums / counts  # 0/0 -> NaN for an empty column
+        else:
+            fill = _median(out)
+        flat[idx[fill_at]] = fill[t[fill_at], c[fill_at]]
         return out
+    nan = np.isnan(out)
+    missing = nan & present[:, :, None]
     if groups is None:
         raise ValueError(f"impute method {method} needs a group column")
     ids = np.unique(groups[groups >= 0])
