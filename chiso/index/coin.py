@@ -34,10 +34,6 @@ from .ranking import rank_min
 
 __all__ = ["Coin", "Dataset", "Results", "StepRecord", "STEP_OUTPUT"]
 
-# Values per block in a full run (about 2 MB of float64): big enough to vectorise well,
-# small enough that temporaries stay in cache and in reused memory.
-_BLOCK = 262_144
-
 STEP_OUTPUT = {
     "denominate": "Denominated",
     "impute": "Imputed",
@@ -419,14 +415,15 @@ class Coin:
             # imputation works on the positions of the (few) missing values.
             y = self._apply(rec, src.values, present, t_idx, c_idx)
         elif whole:
+            # One period at a time, straight into the output: contiguous blocks, and
+            # temporaries the size of one period.
             y = np.empty_like(src.values)
-            width = max(1, _BLOCK // max(n_u, 1))
             for t in range(n_t):
-                for c0 in range(0, n_c, width):
-                    cols = np.arange(c0, min(c0 + width, n_c))
-                    y[t:t + 1, :, c0:c0 + width] = self._apply(
-                        rec, src.values[t:t + 1, :, c0:c0 + width], present[t:t + 1],
-                        t_idx[t:t + 1], cols)
+                block = y[t:t + 1]
+                res = self._apply(rec, src.values[t:t + 1], present[t:t + 1], t_idx[t:t + 1],
+                                  c_idx, out=block)
+                if res is not block:
+                    block[...] = res
         else:
             x = src.values[np.ix_(t_idx, np.arange(n_u), c_idx)]
             y = self._apply(rec, x, present, t_idx, c_idx)
@@ -442,8 +439,9 @@ class Coin:
         return c_idx
 
     def _apply(self, rec: StepRecord, x: np.ndarray, present: np.ndarray, t_idx: np.ndarray,
-               c_idx: np.ndarray) -> np.ndarray:
-        """Run one column-wise step on a (periods, units, columns) block; returns a new array."""
+               c_idx: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """Run one column-wise step on a (periods, units, columns) block; returns a new array
+        (or ``out``, filled, when the step can write there directly)."""
         p = rec.params
         if rec.step == "denominate":
             div = self._divisors()
@@ -461,7 +459,8 @@ class Coin:
             return y
         if rec.step == "normalise":
             params = {k: v[c_idx] for k, v in self._norm_params(p["method"], p).items()}
-            return _norm.normalise(x, p["method"], self.framework.direction[c_idx], params)
+            return _norm.normalise(x, p["method"], self.framework.direction[c_idx], params,
+                                   out=out)
         raise PipelineError(f"Unknown step '{rec.step}'")  # pragma: no cover
 
     def _compute_screen(self, rec: StepRecord, t_idx: np.ndarray, c_idx: np.ndarray,

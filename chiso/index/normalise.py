@@ -43,6 +43,7 @@ def normalise(
     method: str,
     direction: np.ndarray,
     params: Mapping[str, np.ndarray] | None = None,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
     """Normalise ``values`` (periods, units, columns) column by column.
 
@@ -55,10 +56,13 @@ def normalise(
     * ``zscore``: ``mean``, ``sd``;
     * ``goalposts``: ``lower``, ``upper``, ``scale``, ``trunc`` (1/0);
     * ``dist_to_target``: ``target``, ``cap`` (1/0).
+
+    ``out`` (the shape of ``values``, not overlapping it) receives the result when given.
     """
     params = params or {}
     d = np.asarray(direction, dtype=float)[None, None, :]
-    x = values * d  # a new array: the methods below may work on it in place
+    # A new array (or out): the methods below may work on it in place.
+    x = np.multiply(values, d, out=out)
     with np.errstate(divide="ignore", invalid="ignore"):
         if method == "none":
             out = x
