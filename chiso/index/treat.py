@@ -88,7 +88,7 @@ def _winsorise_rows(
     Winsorised values: every point pulled in takes the value of a data point), the number of
     points Winsorised and whether the row passes afterwards.
 
-    Only the few most extreme values matter: one partition per row gives the
+    Only the few most extreme values matter: one sort per row gives the
     ``max_points + 1`` largest and smallest, and the statistics after each step follow from
     the power sums of the deviations, updated by the points that moved instead of
     recomputed over every unit. A row where this shortcut could decide differently from a
@@ -112,10 +112,10 @@ def _winsorise_rows(
     slow = list(todo[~fast])
     idx = todo[fast]
     if len(idx):
-        sub = rows[idx]
-        part = np.partition(sub, (n_keep - 1, n_units - n_keep), axis=1)
-        top = np.sort(part[:, n_units - n_keep:], axis=1)[:, ::-1]  # descending
-        bot = np.sort(part[:, :n_keep], axis=1)  # ascending
+        # A full (vectorised) sort of rows without NaN is faster than a partition.
+        srt = np.sort(rows[idx], axis=1)
+        top = srt[:, :n_units - n_keep - 1:-1]  # descending
+        bot = srt[:, :n_keep]  # ascending
         res = _winsorise_extremes(top, bot, n[idx], mean[idx], m2[idx], m3[idx], m4[idx],
                                   skew[idx], max_points, skew_t, kurt_t)
         ok, lo_f, hi_f, np_f, pass_f = res
@@ -297,7 +297,13 @@ def treat(
             rows, (n0[ti, ci], mean0[ti, ci], m20[ti, ci], m30[ti, ci], m40[ti, ci]),
             max_points, skew, kurtosis)
         win = _clip_rows(rows, lo, hi)
-        bsk, bku = _nan.skew_kurt(win, axis=1)
+        # Statistics after Winsorising, for the rows that keep it. A row that still fails
+        # had defined statistics at its last step, so with the log fallback (which
+        # replaces it) only the rows that now pass need them.
+        bsk, bku = sk0[ti, ci], ku0[ti, ci]
+        done = (nw > 0) & (passing | (fallback != "log"))
+        if done.any():
+            bsk[done], bku[done] = _nan.skew_kurt(win[done], axis=1)
         # COINr: a column whose statistics become undefined is left untreated.
         undefined = np.isnan(bsk) | np.isnan(bku)
         win[undefined] = rows[undefined]
