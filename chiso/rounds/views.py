@@ -168,13 +168,16 @@ def _form_context(request: HttpRequest, sub: Submission) -> dict:
         pending_review = [s for s in workflow.reviewable_sections(user, sub.round, sub.unit)
                           if s.pk not in reviewed]
     can_edit_data = permissions.can(user, "edit_data", sub.unit)
+    can_approve = permissions.can(user, "approve", sub.unit)
+    secretariat = workflow.is_secretariat(user, sub.round)
     return {
         "sub": sub, "round": sub.round, "unit": sub.unit,
         "sections": entry.build_rows(sub, sections, editable),
         "editable": bool(editable),
         "can_edit_data": can_edit_data,
-        "can_approve": permissions.can(user, "approve", sub.unit),
-        "is_secretariat": workflow.is_secretariat(user, sub.round),
+        "can_approve": can_approve,
+        "is_secretariat": secretariat,
+        "show_actions": can_edit_data or can_approve or secretariat or bool(pending_review),
         "pending_review": pending_review,
         "missing": workflow.missing_items(sub) if can_edit_data and editable else [],
         "events": sub.events.select_related("actor").order_by("-at", "-pk")[:30],
@@ -186,7 +189,10 @@ def _form_context(request: HttpRequest, sub: Submission) -> dict:
 @login_required
 @submission_view
 def submission_form(request: HttpRequest, sub: Submission) -> HttpResponse:
-    return render(request, "rounds/submission_form.html", _form_context(request, sub))
+    context = _form_context(request, sub)
+    if request.GET.get("phan") == "con-thieu":  # refreshed by htmx after each save
+        return render(request, "rounds/_missing.html", context)
+    return render(request, "rounds/submission_form.html", context)
 
 
 def _editable_item(request: HttpRequest, sub: Submission, item_pk: int) -> RoundItem:
@@ -205,7 +211,10 @@ def save_field(request: HttpRequest, sub: Submission, item_pk: int) -> HttpRespo
     item = _editable_item(request, sub, item_pk)
     result = entry.save_field(sub, item, request.POST, request.user)
     row = entry.row_for(sub, item, editable=True)
-    return render(request, "rounds/_status.html", {"row": row, "result": result, "sub": sub})
+    response = render(request, "rounds/_status.html", {"row": row, "result": result, "sub": sub})
+    if result.status == "saved":
+        response["HX-Trigger"] = "rounds:saved"  # the list of what is missing refreshes
+    return response
 
 
 @login_required

@@ -58,13 +58,19 @@ class WorkflowForbidden(WorkflowError, PermissionDenied):
 
 
 # --- who may do what ------------------------------------------------------------------
+# `user=None` is the system itself (the demo, data migrations), as in metrics.services;
+# views always pass the signed-in user.
+def _can(user, action: str, unit) -> bool:
+    return user is None or permissions.can(user, action, unit)
+
+
 def is_secretariat(user, round: ReportingRound) -> bool:
-    return permissions.can(user, "manage", round.owner)
+    return _can(user, "manage", round.owner)
 
 
 def reviewable_sections(user, round: ReportingRound, unit) -> list[RoundSection]:
     """The sections of `round` that `user` may review for `unit`."""
-    if not permissions.can(user, "review", unit):
+    if not _can(user, "review", unit):
         return []
     sections = list(round.sections.all())
     if is_secretariat(user, round) or not round.assignments.exists():
@@ -198,7 +204,7 @@ def request_approval(submission: Submission, user, *, now: dt.datetime | None = 
                      ) -> Submission:
     now = now or timezone.now()
     sub = _locked(submission)
-    _require(permissions.can(user, "edit_data", sub.unit),
+    _require(_can(user, "edit_data", sub.unit),
              _("Chỉ cán bộ đầu mối của đơn vị được trình duyệt."))
     if not sub.round.requires_head_approval:
         raise WorkflowError(_("Kỳ báo cáo này không yêu cầu thủ trưởng phê duyệt."))
@@ -215,7 +221,7 @@ def request_approval(submission: Submission, user, *, now: dt.datetime | None = 
 def approve(submission: Submission, user, *, now: dt.datetime | None = None) -> Submission:
     now = now or timezone.now()
     sub = _locked(submission)
-    _require(permissions.can(user, "approve", sub.unit),
+    _require(_can(user, "approve", sub.unit),
              _("Chỉ thủ trưởng đơn vị được phê duyệt."))
     _expect(sub, (S.PENDING_APPROVAL,), _("phê duyệt"))
     old, sub.state = sub.state, S.APPROVED
@@ -228,7 +234,7 @@ def reject_approval(submission: Submission, user, reason: str, *,
                     now: dt.datetime | None = None) -> Submission:
     now = now or timezone.now()
     sub = _locked(submission)
-    _require(permissions.can(user, "approve", sub.unit),
+    _require(_can(user, "approve", sub.unit),
              _("Chỉ thủ trưởng đơn vị được trả lại để sửa."))
     _expect(sub, (S.PENDING_APPROVAL,), _("trả lại để sửa"))
     if not reason.strip():
@@ -242,7 +248,7 @@ def reject_approval(submission: Submission, user, reason: str, *,
 def submit(submission: Submission, user, *, now: dt.datetime | None = None) -> Submission:
     now = now or timezone.now()
     sub = _locked(submission)
-    _require(permissions.can(user, "edit_data", sub.unit),
+    _require(_can(user, "edit_data", sub.unit),
              _("Chỉ cán bộ đầu mối của đơn vị được gửi biểu mẫu."))
     if sub.round.requires_head_approval:
         if sub.state in (S.DRAFT, S.RETURNED, S.PENDING_APPROVAL):
@@ -270,7 +276,7 @@ def submit(submission: Submission, user, *, now: dt.datetime | None = None) -> S
 def withdraw(submission: Submission, user, *, now: dt.datetime | None = None) -> Submission:
     now = now or timezone.now()
     sub = _locked(submission)
-    _require(permissions.can(user, "edit_data", sub.unit),
+    _require(_can(user, "edit_data", sub.unit),
              _("Chỉ cán bộ đầu mối của đơn vị được rút lại biểu mẫu."))
     _expect(sub, (S.PENDING_APPROVAL, S.APPROVED, S.SUBMITTED), _("rút lại"))
     if sub.is_past_deadline(now):
@@ -312,7 +318,7 @@ def accept(submission: Submission, user, *, sections: Iterable[RoundSection] | N
     reviewed yet). The submission is accepted once every section is."""
     now = now or timezone.now()
     sub = _locked(submission)
-    _require(permissions.can(user, "review", sub.unit),
+    _require(_can(user, "review", sub.unit),
              _("Chỉ tổ thẩm định hoặc cơ quan thường trực được chấp nhận."))
     _expect(sub, (S.SUBMITTED, S.RETURNED), _("chấp nhận"))
     chosen = _pending_reviewable(user, sub, sections)
@@ -338,7 +344,7 @@ def return_(submission: Submission, user, reason: str, *,
     reviewed yet) to the unit, with a reason."""
     now = now or timezone.now()
     sub = _locked(submission)
-    _require(permissions.can(user, "review", sub.unit),
+    _require(_can(user, "review", sub.unit),
              _("Chỉ tổ thẩm định hoặc cơ quan thường trực được trả lại."))
     _expect(sub, (S.SUBMITTED, S.RETURNED), _("trả lại"))
     if not reason.strip():

@@ -1,4 +1,4 @@
-// Entry form: Enter moves to the next field, the rate of a percentage is shown while
+// Entry form: Enter moves to the next value, the rate of a percentage is shown while
 // typing, and nothing typed is lost on a dropped connection: each row is kept in
 // localStorage from the moment it is sent until the server answers, and re-sent on
 // reload, when the browser comes back online, and every 30 seconds.
@@ -8,6 +8,7 @@
   if (!root) return;
   var KEY = root.dataset.store;
   var note = document.getElementById("offline-note");
+  var inflight = {};  // rows being sent: a retry must not send them twice
 
   function load() {
     try { return JSON.parse(localStorage.getItem(KEY)) || {}; } catch (e) { return {}; }
@@ -39,17 +40,20 @@
   root.addEventListener("keydown", function (e) {
     if (e.key !== "Enter" || e.target.tagName !== "INPUT" || e.target.type === "file") return;
     e.preventDefault();
-    var all = Array.prototype.slice.call(root.querySelectorAll(".field"));
+    // Enter goes down the column of values (Tab still visits comments and files).
+    var all = Array.prototype.slice.call(root.querySelectorAll(".field:not(.comment)"));
     var next = all[all.indexOf(e.target) + 1];
     if (next) next.focus(); else e.target.blur();
   });
   document.body.addEventListener("htmx:beforeRequest", function (e) {
     var tr = rowOf(e.detail.elt);
     if (!tr) return;
+    inflight[tr.dataset.item] = true;
     var all = load(); all[tr.dataset.item] = fields(tr); store(all);
   });
   document.body.addEventListener("htmx:afterRequest", function (e) {
     var tr = rowOf(e.detail.elt), xhr = e.detail.xhr;
+    if (tr) delete inflight[tr.dataset.item];
     if (!tr || !xhr || xhr.status === 0 || xhr.status >= 500) { if (tr) tr.classList.add("unsaved"); return; }
     tr.classList.remove("unsaved");
     var all = load(); delete all[tr.dataset.item]; store(all);
@@ -58,6 +62,7 @@
   function retry() {
     var all = load();
     Object.keys(all).forEach(function (item) {
+      if (inflight[item]) return;
       var tr = root.querySelector('tr[data-item="' + item + '"]'), first = null;
       Object.keys(all[item]).forEach(function (name) {
         var el = tr && tr.querySelector('.field[name="' + name + '"]');
