@@ -5,8 +5,9 @@ indicators with a few outliers (fixed by Winsorising) and some heavily skewed (l
 fallback). Pipeline: mean imputation, COINr's default outlier treatment, min-max onto
 [0, 100] with directions, weighted arithmetic aggregation over 15 pillars, 3 sub-indices and
 an index, ranks of every aggregate within each period. Both implementations run in the same
-process and are checked to give the same numbers; then the engine's incremental re-scoring
-after one raw value changes is timed.
+process, timed the same way (a warm-up run, then the median of three), and are checked to
+give the same numbers; then the engine's incremental re-scoring after one raw value changes
+is timed.
 
 Run: ``.venv/bin/python bench/bench_index.py`` (``--small`` for a quick check).
 """
@@ -142,17 +143,23 @@ def main() -> None:
     print(f"data: {n_u} units x {n_ind} indicators x {n_t} periods, "
           f"{np.isnan(raw).mean():.1%} missing, {len(fw.aggregates)} aggregates")
 
-    run_engine(fw, raw, units, times)  # warm-up (imports, first allocations)
+    # Both implementations are timed the same way: one warm-up run (imports, first
+    # allocations), then the median of three runs.
+    run_engine(fw, raw, units, times)
     engine_times = []
     for _ in range(3):
         t0 = time.perf_counter()
         coin = run_engine(fw, raw, units, times)
         engine_times.append(time.perf_counter() - t0)
-    t_engine = min(engine_times)
+    t_engine = statistics.median(engine_times)
 
-    t0 = time.perf_counter()
-    pdf, pranks = run_pandas(fw, raw, units, times)
-    t_pandas = time.perf_counter() - t0
+    run_pandas(fw, raw, units, times)
+    pandas_times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        pdf, pranks = run_pandas(fw, raw, units, times)
+        pandas_times.append(time.perf_counter() - t0)
+    t_pandas = statistics.median(pandas_times)
 
     agg = coin.get("Aggregated")
     engine_vals = agg.values.reshape(n_t * n_u, -1)
@@ -183,9 +190,10 @@ def main() -> None:
     np.testing.assert_array_equal(coin.results().ranks, full.results().ranks)
     print("incremental rescoring equals a full rerun: yes")
     print(f"engine runs: {', '.join(f'{t:.3f}' for t in engine_times)} s; "
+          f"pandas runs: {', '.join(f'{t:.3f}' for t in pandas_times)} s; "
           f"rescore median of {len(rescore)}: {t_rescore * 1e3:.2f} ms "
           f"(max {max(rescore) * 1e3:.2f} ms)")
-    print(f"engine: {t_engine:.2f} s  pandas: {t_pandas:.1f} s  "
+    print(f"engine: {t_engine:.3f} s  pandas: {t_pandas:.2f} s  "
           f"ratio: {t_pandas / t_engine:.1f}x  rescore: {t_rescore * 1e3:.1f} ms")
 
 
