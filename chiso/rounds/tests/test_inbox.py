@@ -107,3 +107,10 @@ def test_inbox_nav_item_for_every_role_and_rounds_for_the_secretariat(client, pe
         html = client.get(reverse("inbox")).content.decode()
         assert 'data-nav="inbox"' in html
         assert ('data-nav="rounds"' in html) == (role == "admin")
+
+
+def test_the_inbox_reads_in_english(client, people, round, clock):
+    client.force_login(people["reporter"])
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("inbox")).content.decode()
+    assert "<h1>Inbox</h1>" in html and ">Due<" in html
