@@ -227,7 +227,7 @@ def _load_existing(entries: Sequence[Entry]) -> dict[tuple[int, int, int], DataV
     period_ids = sorted({k[2] for k in keys})
     found: dict[tuple[int, int, int], DataValue] = {}
     for chunk in _chunks(sorted({k[1] for k in keys})):
-        rows = (DataValue.objects.select_for_update()
+        rows = (DataValue.objects.select_for_update(of=("self",))
                 .filter(unit_id__in=chunk, metric_id__in=metric_ids, period_id__in=period_ids)
                 .select_related("updated_by"))
         for dv in rows:
