@@ -51,24 +51,26 @@ def impute(
     # Missing values are few: work with their flat positions rather than full-size masks.
     flat = out.reshape(-1)
     idx = np.flatnonzero(np.isnan(flat))
+    if len(idx) == 0:
+        return out
     n_t, n_u, n_c = out.shape
     t, rest = np.divmod(idx, n_u * n_c)
-    u, c = np.divmod(rest, n_c)
-    fill_at = present[t, u]  # absent units stay empty
-    if not fill_at.any():
-        return out
+    c = rest % n_c
+    tc = t * n_c + c  # (period, column) of each missing value, flattened
     if method in ("mean", "median"):
         if method == "mean":
             flat[idx] = 0.0
             sums = out.sum(axis=1)
             flat[idx] = np.nan
-            tc = t * n_c + c
             counts = n_u - np.bincount(tc, minlength=n_t * n_c).reshape(n_t, n_c)
             with np.errstate(invalid="ignore", divide="ignore"):
                 fill = sums / counts  # 0/0 -> NaN for an empty column
         else:
             fill = _median(out)
-        flat[idx[fill_at]] = fill[t[fill_at], c[fill_at]]
+        if absent.any():  # absent units stay empty
+            keep = present[t, rest // n_c]
+            idx, tc = idx[keep], tc[keep]
+        flat[idx] = fill.reshape(-1)[tc]
         return out
     nan = np.isnan(out)
     missing = nan & present[:, :, None]

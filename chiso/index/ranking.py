@@ -68,18 +68,19 @@ def rank_min(values: np.ndarray, axis: int = 0, descending: bool = True) -> np.n
     n = moved.shape[-1]
     if n == 0:
         return np.moveaxis(np.empty(moved.shape, dtype=float), -1, axis)
-    key = _order_key(moved, descending)
+    key = _order_key(moved, descending).reshape(-1, n)
     order = np.argsort(key, axis=-1)
-    ordered = np.take_along_axis(key, order, axis=-1)
+    ordered = np.sort(key, axis=-1)  # = key[order], by a (faster) sort of the keys alone
     # A position starts a new tie group when its value differs from the previous one;
     # the rank of every member is (position of the first member of its group) + 1.
     starts = np.empty(ordered.shape, dtype=bool)
-    starts[..., 0] = True
-    np.not_equal(ordered[..., 1:], ordered[..., :-1], out=starts[..., 1:])
+    starts[:, 0] = True
+    np.not_equal(ordered[:, 1:], ordered[:, :-1], out=starts[:, 1:])
     first = np.where(starts, np.arange(1.0, n + 1), 0.0)
     np.maximum.accumulate(first, axis=-1, out=first)
-    ranks = np.empty(ordered.shape, dtype=float)
-    np.put_along_axis(ranks, order, first, axis=-1)
+    order += np.arange(0, order.size, n)[:, None]  # flat positions
+    ranks = np.empty(moved.shape, dtype=float)
+    ranks.reshape(-1)[order.reshape(-1)] = first.reshape(-1)
     ranks[np.isnan(moved)] = np.nan
     return np.moveaxis(ranks, -1, axis)
 
