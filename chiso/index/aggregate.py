@@ -38,14 +38,18 @@ def aggregate_layer(
     ``weights`` may also be (R, k, m) with ``children`` (R, rows, k) to aggregate R weight
     sets at once (used by the sensitivity analysis).
     """
-    nan = np.isnan(children)
-    if method in ("arithmetic", "points") and not nan.any():
+    # NaN screen without a full-size mask: a column with a NaN sums to NaN (a NaN sum
+    # from inf - inf only sends the block down the general path, which is also exact).
+    with np.errstate(over="ignore", invalid="ignore"):
+        has_nan = bool(np.isnan(np.add.reduce(children, axis=-2)).any())
+    if method in ("arithmetic", "points") and not has_nan:
         # Fast path (the usual case after imputation): every child present, so the
         # renormalising denominator is the column sum of the weights.
         den = weights.sum(axis=-2)
         with np.errstate(divide="ignore", invalid="ignore"):
             out = (children @ weights) / (den[..., None, :] if den.ndim == 2 else den)
         return np.where(den[..., None, :] > 0 if den.ndim == 2 else den > 0, out, np.nan)
+    nan = np.isnan(children)
     present = ~nan
     pf = present.astype(float)
     x0 = np.where(present, children, 0.0)
