@@ -45,29 +45,34 @@ def header() -> list[str]:
     return [extra[f] if f in extra else _(COLUMNS[f][0]) for f in HEADER_FIELDS]
 
 
-def number(value: Decimal | None) -> str:
-    """`93.400000` → `93.4`: plain digits and a decimal point, what `intake` reads back."""
+def number(value: Decimal | None, comma: bool = False) -> str:
+    """`93.400000` → `93.4` (or `93,4` with `comma`), never grouped.
+
+    CSV gets the decimal comma: text is read the Vietnamese way first, where `12.345` is
+    twelve thousand, so a dot would not survive a round trip; `12,345` and `1234,5` do.
+    """
     if value is None:
         return ""
     text = format(value.normalize(), "f")
-    return text
+    return text.replace(".", ",") if comma else text
 
 
-def value_cell(dv: DataValue) -> str:
+def value_cell(dv: DataValue, comma: bool = False) -> str:
     metric = dv.metric
     if metric.uses_text:
         return dv.text
     if metric.value_type == Metric.ValueType.YES_NO and dv.value is not None:
         return _("Có") if dv.value == 1 else _("Không")
-    return number(dv.value)
+    return number(dv.value, comma)
 
 
-def rows(values: Iterable[DataValue]) -> Iterator[list[Any]]:
-    """Export rows, text already neutralised; numbers as text in machine notation."""
+def rows(values: Iterable[DataValue], comma: bool = False) -> Iterator[list[Any]]:
+    """Export rows, text already neutralised; numbers as text (see `number`)."""
     for dv in values:
         yield [neutralise(dv.unit.code), neutralise(dv.unit.name), neutralise(dv.metric.code),
-               neutralise(dv.metric.name), dv.period.code, neutralise(value_cell(dv)),
-               number(dv.numerator), number(dv.denominator), neutralise(dv.comment),
+               neutralise(dv.metric.name), dv.period.code, neutralise(value_cell(dv, comma)),
+               number(dv.numerator, comma), number(dv.denominator, comma),
+               neutralise(dv.comment),
                dv.get_state_display(), dv.version]
 
 
@@ -93,7 +98,8 @@ def csv_lines(values: Iterable[DataValue]) -> Iterator[str]:
     shows Vietnamese letters correctly when the file is double-clicked."""
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(header())
-    for row in rows(values.iterator(chunk_size=2000) if isinstance(values, QuerySet) else values):
+    source = values.iterator(chunk_size=2000) if isinstance(values, QuerySet) else values
+    for row in rows(source, comma=True):
         yield writer.writerow(row)
 
 

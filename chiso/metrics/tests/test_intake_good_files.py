@@ -1,6 +1,7 @@
 """Good CSV and XLSX files are imported, with history, and round-trip through export."""
 
 import io
+from decimal import Decimal
 
 from openpyxl import load_workbook
 
@@ -113,3 +114,14 @@ def test_a_value_changed_since_the_template_was_issued_is_a_conflict(metrics, pe
     assert not result.ok
     assert "admin_p1" in str(result.errors[0]) and "phiên bản 2" in str(result.errors[0])
     assert DataValue.objects.get(metric=metrics["rate"]).numerator == 1
+
+
+def test_three_decimals_survive_the_csv_round_trip(metrics, people, tree):
+    """`12.345` would read back as twelve thousand the Vietnamese way: CSV uses `12,345`."""
+    assert import_file(csv_file([["C1", "CHI_CDS", "2024", "12,345"]]), "a.csv",
+                       user=people["reporter"]).ok
+    text = "".join(export.csv_lines(export.values_for(tree["C1"].descendants(include_self=True))))
+    assert '"12,345"' in text
+    again = import_file(io.BytesIO(text.encode("utf-8")), "x.csv", user=people["reporter"])
+    assert again.ok and again.unchanged == 1
+    assert DataValue.objects.get().value == Decimal("12.345")
