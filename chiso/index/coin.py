@@ -418,10 +418,13 @@ class Coin:
             # One period at a time, straight into the output: contiguous blocks, and
             # temporaries the size of one period.
             y = np.empty_like(src.values)
+            # Per-indicator normalisation parameters: built once, not per period.
+            norm = self._norm_params(rec.params["method"], rec.params) if (
+                rec.step == "normalise") else None
             for t in range(n_t):
                 block = y[t:t + 1]
                 res = self._apply(rec, src.values[t:t + 1], present[t:t + 1], t_idx[t:t + 1],
-                                  c_idx, out=block)
+                                  c_idx, out=block, norm=norm)
                 if res is not block:
                     block[...] = res
         else:
@@ -439,9 +442,11 @@ class Coin:
         return c_idx
 
     def _apply(self, rec: StepRecord, x: np.ndarray, present: np.ndarray, t_idx: np.ndarray,
-               c_idx: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+               c_idx: np.ndarray, out: np.ndarray | None = None,
+               norm: dict[str, np.ndarray] | None = None) -> np.ndarray:
         """Run one column-wise step on a (periods, units, columns) block; returns a new array
-        (or ``out``, filled, when the step can write there directly)."""
+        (or ``out``, filled, when the step can write there directly). ``norm``: the
+        normalisation parameters of every indicator, if already built."""
         p = rec.params
         if rec.step == "denominate":
             div = self._divisors()
@@ -458,7 +463,9 @@ class Coin:
             self._store_treat_details(det, t_idx, c_idx)
             return y
         if rec.step == "normalise":
-            params = {k: v[c_idx] for k, v in self._norm_params(p["method"], p).items()}
+            if norm is None:
+                norm = self._norm_params(p["method"], p)
+            params = {k: v[c_idx] for k, v in norm.items()}
             return _norm.normalise(x, p["method"], self.framework.direction[c_idx], params,
                                    out=out)
         raise PipelineError(f"Unknown step '{rec.step}'")  # pragma: no cover
