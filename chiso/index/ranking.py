@@ -70,13 +70,13 @@ def rank_min(values: np.ndarray, axis: int = 0, descending: bool = True) -> np.n
         return np.moveaxis(np.empty(moved.shape, dtype=float), -1, axis)
     key = _order_key(moved, descending).reshape(-1, n)
     order = np.argsort(key, axis=-1)
-    ordered = np.sort(key, axis=-1)  # = key[order], by a (faster) sort of the keys alone
+    key.sort(axis=-1)  # = key[order], by a (faster) sort of the keys alone, in place
     # A position starts a new tie group when its value differs from the previous one;
     # the rank of every member is (position of the first member of its group) + 1.
-    starts = np.empty(ordered.shape, dtype=bool)
+    starts = np.empty(key.shape, dtype=bool)
     starts[:, 0] = True
-    np.not_equal(ordered[:, 1:], ordered[:, :-1], out=starts[:, 1:])
-    first = np.where(starts, np.arange(1.0, n + 1), 0.0)
+    np.not_equal(key[:, 1:], key[:, :-1], out=starts[:, 1:])
+    first = np.multiply(starts, np.arange(1.0, n + 1), out=key.view(np.float64))
     np.maximum.accumulate(first, axis=-1, out=first)
     order += np.arange(0, order.size, n)[:, None]  # flat positions
     ranks = np.empty(moved.shape, dtype=float)
