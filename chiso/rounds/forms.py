@@ -17,6 +17,9 @@ from chiso.orgs.models import OrgUnit
 from . import workflow
 from .models import ReportingRound, ReviewerAssignment, RoundItem, RoundSection, RoundTarget
 
+# Kinds that are never "under" a province's secretariat: not offered as recipients.
+TOP_KINDS = {OrgUnit.Kind.NATION, OrgUnit.Kind.PROVINCE, OrgUnit.Kind.CENTRAL_CITY,
+             OrgUnit.Kind.MINISTRY}
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy",
                                                         "inputmode": "numeric", "size": 10})
 LINE_RE = re.compile(r"^(?P<code>[\w.\-]+)\s*(?P<optional>\?)?$")
@@ -42,7 +45,8 @@ class RoundForm(forms.Form):
     requires_head_approval = forms.BooleanField(
         label=_("Thủ trưởng đơn vị phê duyệt trước khi gửi"), required=False)
     target_kinds = forms.MultipleChoiceField(
-        label=_("Gửi tới mọi đơn vị loại"), required=False, choices=OrgUnit.Kind.choices,
+        label=_("Gửi tới mọi đơn vị loại"), required=False, choices=[
+            (k.value, k.label) for k in OrgUnit.Kind if k not in TOP_KINDS],
         widget=forms.CheckboxSelectMultiple,
         help_text=_("thuộc đơn vị chủ trì (ví dụ: mọi xã, phường, đặc khu)."))
     extra_units = forms.ModelMultipleChoiceField(
@@ -56,7 +60,10 @@ class RoundForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["owner"].queryset = top_managed_units(user)
+        owners = top_managed_units(user)
+        self.fields["owner"].queryset = owners
+        if len(owners) == 1:
+            self.fields["owner"].initial = owners[0].pk
         self.fields["extra_units"].queryset = (permissions.units_for(user, "manage").current()
                                                .order_by("path"))
 

@@ -12,7 +12,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chiso.orgs import permissions
@@ -70,7 +70,9 @@ def send_reminders(round: ReportingRound, user, *, units=None,
     for sub in subs:
         if sub.unit_id in recent:
             continue
-        subject, body = _message(sub, now)
+        # Units are written to in Vietnamese, whatever language the sender reads.
+        with translation.override(settings.LANGUAGE_CODE):
+            subject, body = _message(sub, now)
         emails = recipients_for(sub)
         if emails:
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, emails)

@@ -88,8 +88,11 @@ def round_list(request: HttpRequest) -> HttpResponse:
 def round_create(request: HttpRequest) -> HttpResponse:
     if not permissions.units_for(request.user, "manage").exists():
         raise PermissionDenied(_("Chỉ cơ quan thường trực được tạo kỳ báo cáo."))
-    form = RoundForm(request.POST or None, user=request.user,
-                     initial={"form_spec": default_form_spec()})
+    today = timezone.localdate()
+    quarter = (today.month - 1) // 3 + 1
+    form = RoundForm(request.POST or None, user=request.user, initial={
+        "form_spec": default_form_spec(), "period": f"{today.year}Q{quarter}",
+        "opens_on": today, "deadline": today + dt.timedelta(days=14)})
     if request.method == "POST" and form.is_valid():
         round = form.save()
         messages.success(request, _("Đã tạo kỳ báo cáo “%(n)s”, gửi tới %(c)d đơn vị.")

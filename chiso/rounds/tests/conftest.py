@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from chiso.conftest import make_user
 from chiso.metrics import services
@@ -28,6 +28,15 @@ def at(day: int, month: int = 10, hour: int = 9) -> dt.datetime:
 
 BEFORE = at(10)   # within the round, before the deadline
 AFTER = at(20)    # after the deadline of 15/10/2026
+
+
+@pytest.fixture(autouse=True)
+def vietnamese():
+    """Messages are asserted in Vietnamese; an English page in an earlier test of the
+    same worker must not leak its language into this thread."""
+    translation.activate("vi")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

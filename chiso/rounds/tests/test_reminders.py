@@ -70,3 +70,11 @@ def test_the_remind_button(client, people, round, emails, clock):
     client.force_login(people["admin"])
     response = client.post(f"/ky-bao-cao/{round.pk}/nhac-nho/", follow=True)
     assert "Đã gửi nhắc nhở tới 2 đơn vị" in response.content.decode()
+
+
+def test_reminders_are_vietnamese_even_when_the_sender_reads_english(round, people, emails):
+    from django.utils import translation
+
+    with translation.override("en"):
+        send_reminders(round, people["admin"], now=BEFORE)
+    assert all("Nhắc nộp báo cáo" in m.subject for m in mail.outbox)
