@@ -73,12 +73,19 @@ def moments(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Count, mean and the sums of the 2nd, 3rd and 4th powers of the deviations from the
     mean along ``axis``, ignoring NaN (the ingredients of :func:`skew_kurt`)."""
-    mask = np.isnan(x)
-    has_nan = bool(mask.any())
+    # The plain sums show whether there is any NaN (a NaN sum); only then is a mask needed.
+    with np.errstate(invalid="ignore", over="ignore"):
+        total = x.sum(axis=axis)
+    has_nan = bool(np.isnan(total).any())
+    if has_nan:
+        mask = np.isnan(x)
+        has_nan = bool(mask.any())  # False if the NaN sum came from inf - inf
+        if has_nan:
+            total = zero_nan(x, mask).sum(axis=axis)
     n = count(x, axis, mask).astype(float) if has_nan else np.full(
         np.delete(x.shape, axis % x.ndim), float(x.shape[axis]))
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.expand_dims(zero_nan(x, mask).sum(axis=axis) / n, axis)
+        mean = np.expand_dims(total / n, axis)
     d = x - mean
     if has_nan:
         d[mask] = 0.0
