@@ -9,6 +9,7 @@ outlier check before saving: an outlier is kept only with a written explanation
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -174,3 +175,18 @@ def add_evidence(value: DataValue, upload: UploadedFile, user, title: str = "") 
     """Attach a file to a value through the metrics app's checks (type by content, size);
     raises ValueError (`EvidenceRejected`) with a Vietnamese message if refused."""
     return evidence_service.attach_file(upload, user=user, data_value=value, title=title)
+
+
+def add_link(value: DataValue, user, *, number: str, url: str, day: str,
+             title: str = "") -> Evidence:
+    """A document reference ("311/QĐ-UBND" of 08/02/2023) or a link; ValueError if bad."""
+    document_date = None
+    if day.strip():
+        try:
+            document_date = dt.datetime.strptime(day.strip(), "%d/%m/%Y").date()
+        except ValueError:
+            raise ValueError(_("Ngày văn bản “%(d)s” không đúng dạng dd/mm/yyyy.")
+                             % {"d": day}) from None
+    return evidence_service.attach_link(user=user, data_value=value, title=title,
+                                        url=url, document_number=number,
+                                        document_date=document_date)

@@ -228,13 +228,18 @@ def upload_evidence(request: HttpRequest, sub: Submission, item_pk: int) -> Http
     row = entry.row_for(sub, item, editable=True)
     error = ""
     upload = request.FILES.get("file")
+    number, link = request.POST.get("document_number", ""), request.POST.get("url", "")
     if row.value is None:
         error = _("Hãy nhập số liệu trước khi đính kèm minh chứng.")
-    elif upload is None:
+    elif upload is None and not (number.strip() or link.strip()):
         error = _("Chưa chọn tệp.")
     else:
         try:
-            entry.add_evidence(row.value, upload, request.user)
+            if upload is not None:
+                entry.add_evidence(row.value, upload, request.user)
+            else:
+                entry.add_link(row.value, request.user, number=number, url=link,
+                               day=request.POST.get("document_date", ""))
         except ValueError as err:
             error = str(err)
         row = entry.row_for(sub, item, editable=True)

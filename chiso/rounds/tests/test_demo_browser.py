@@ -41,6 +41,23 @@ def test_demo_rounds_for_each_role(browser, live_server, screenshot, settings):
     screenshot(page, "rounds-demo-inbox-reporter")
     page.click("#inbox tr[data-kind=due] a")
     page.wait_for_load_state("networkidle")
+    tthc = page.locator("tr[data-item]").first.get_attribute("data-item")
+    # A rate far below the ward's own history: warned, kept only with an explanation.
+    page.fill(f"#num-{tthc}", "10")
+    page.fill(f"#den-{tthc}", "5.000")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"#st-{tthc} .st-warn")
+    assert "thấp bất thường" in page.locator(f"#st-{tthc}").inner_text()
+    screenshot(page, "rounds-demo-entry-outlier")
+    page.fill(f"#ex-{tthc}", "Hệ thống một cửa gián đoạn 6 tuần trong quý (minh họa)")
+    page.click(f"#st-{tthc} button")
+    page.wait_for_selector(f"#st-{tthc} .st-saved")
+    # Evidence: a PDF file for the value that requires it.
+    page.set_input_files(f"#file-{tthc}", files=[{
+        "name": "bao-cao-mot-cua.pdf", "mimeType": "application/pdf",
+        "buffer": b"%PDF-1.4\n%minh hoa\n"}])
+    page.click(f"#ev-{tthc} form button")
+    page.wait_for_selector(f"#ev-{tthc} a:has-text('bao-cao-mot-cua.pdf')")
     screenshot(page, "rounds-demo-entry-baichay")
     page.close()
 

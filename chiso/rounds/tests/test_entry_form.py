@@ -149,3 +149,14 @@ def test_submit_button_posts_the_transition(reporter, filled, round):
 def test_an_incomplete_submit_shows_what_is_missing(reporter, sub, round):
     response = reporter.post(reverse("transition", args=[round.pk, "C1", "gui"]), follow=True)
     assert "Chưa nhập “Số dịch vụ công trực tuyến”" in response.content.decode()
+
+
+def test_a_document_reference_as_evidence(reporter, filled, round, metrics):
+    item = RoundItem.objects.get(round=round, metric=metrics["services"])
+    url = reverse("upload_evidence", args=[round.pk, "C1", item.pk])
+    html = reporter.post(url, {"document_number": "311/QĐ-UBND", "document_date": "8/2/23x"}
+                         ).content.decode()
+    assert "không đúng dạng dd/mm/yyyy" in html
+    html = reporter.post(url, {"document_number": "311/QĐ-UBND", "document_date": "08/02/2023"}
+                         ).content.decode()
+    assert "số 311/QĐ-UBND ngày 08/02/2023" in html
