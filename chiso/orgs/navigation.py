@@ -40,3 +40,35 @@ def items_for(user, user_roles: set[str], current_path: str = "") -> list[dict]:
         active = current_path == url or (url != "/" and current_path.startswith(url))
         out.append({"key": item.key, "label": item.label, "url": url, "active": active})
     return out
+
+
+# --- links on a unit's page ------------------------------------------------------------
+# Apps above `orgs` (metrics, rounds, plans…) add pages about one unit; the unit's page
+# lists them without `orgs` importing those apps, and only where the user may act.
+
+
+@dataclass(frozen=True)
+class UnitLink:
+    key: str
+    label: str | Promise
+    url_name: str  # takes the unit's code as its only argument
+    action: str = "view"  # checked with chiso.orgs.permissions.can
+    order: int = 100
+
+
+_UNIT_LINKS: dict[str, UnitLink] = {}
+
+
+def register_unit_link(link: UnitLink) -> None:
+    _UNIT_LINKS[link.key] = link
+
+
+def unit_links_for(user, unit) -> list[dict]:
+    from . import permissions
+
+    out = []
+    for link in sorted(_UNIT_LINKS.values(), key=lambda k: (k.order, k.key)):
+        if permissions.can(user, link.action, unit):
+            out.append({"key": link.key, "label": link.label,
+                        "url": reverse(link.url_name, args=[unit.code])})
+    return out

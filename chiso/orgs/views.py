@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import permissions
+from . import navigation, permissions
 from .context_processors import SESSION_KEY
 from .forms import MembershipForm
 from .models import Membership, OrgUnit, Role, UnitSuccession
@@ -82,6 +82,7 @@ def unit_detail(request: HttpRequest, unit: OrgUnit) -> HttpResponse:
         "visible_ids": visible_ids,
         "members": members,
         "can_manage": permissions.can(user, "manage", unit),
+        "unit_links": navigation.unit_links_for(user, unit),
     })
 
 

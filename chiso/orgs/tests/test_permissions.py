@@ -121,3 +121,11 @@ def test_switching_membership_only_accepts_ones_own(client, people, tree):
     own = reporter.memberships.get().pk
     client.post(reverse("switch_membership"), {"membership": own, "next": "https://evil.example/"})
     assert client.session.get("chiso_current_membership") == own
+
+
+@pytest.mark.parametrize("role", list(DETAIL_MATRIX))
+def test_a_units_page_links_to_its_figures_for_those_who_may_see_them(client, people, role):
+    own = DETAIL_MATRIX[role][0]
+    client.force_login(people[role])
+    html = client.get(reverse("unit_detail", args=[own])).content.decode()
+    assert f'href="{reverse("unit_values", args=[own])}"' in html
