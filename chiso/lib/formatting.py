@@ -66,7 +66,7 @@ def format_number(value: object, decimals: int = 0, lang: str | None = None,
     out = thousands.join(groups)
     if fraction:
         out = f"{out}{decimal_sep}{fraction}"
-    if negative and any(ch not in "0" for ch in text if ch.isdigit()):
+    if negative and number != 0:  # no "-0" after rounding a tiny negative
         out = "-" + out
     return out
 

@@ -77,14 +77,13 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 
 def _upsert(code: str, **fields) -> OrgUnit:
+    """Create or update a unit by code, saving only when something changed (so a second
+    run of the demo writes nothing)."""
     unit = OrgUnit.objects.filter(code=code).first() or OrgUnit(code=code)
-    changed = unit.pk is None
-    for key, value in fields.items():
-        if getattr(unit, key if key != "parent" else "parent_id") != (
-                value.pk if key == "parent" and value else value):
+    changed = {k: v for k, v in fields.items() if getattr(unit, k) != v}
+    if unit.pk is None or changed:
+        for key, value in changed.items():
             setattr(unit, key, value)
-            changed = True
-    if changed:
         unit.save()
     return unit
 
@@ -98,7 +97,7 @@ def _link(predecessor: OrgUnit, successor: OrgUnit, kind: str, day: dt.date, bas
 def load_units() -> dict[str, int]:
     nation = _upsert("VN", official_code="VN", name="Nước Cộng hòa xã hội chủ nghĩa Việt Nam",
                      short_name="Việt Nam", name_en="Viet Nam", kind=OrgUnit.Kind.NATION,
-                     parent=None)
+                     parent_id=None)
     new_rows = _rows("provinces_2025.csv")
     old_rows = {r["code"]: r for r in _rows("provinces_pre2025.csv")}
     # A province whose only predecessor is itself did not change: one record spans both
@@ -110,12 +109,12 @@ def load_units() -> dict[str, int]:
             continue
         old_units[code] = _upsert(
             f"T{code}-den-2025", official_code=code, name=r["name"], short_name=r["short_name"],
-            name_en=r["name_en"], kind=PROVINCE_KINDS[r["kind"]], parent=nation,
+            name_en=r["name_en"], kind=PROVINCE_KINDS[r["kind"]], parent_id=nation.pk,
             valid_from=None, valid_to=LAST_DAY_BEFORE)
     for r in new_rows:
         code = r["code"]
         unit = _upsert(f"T{code}", official_code=code, name=r["name"], short_name=r["short_name"],
-                       name_en=r["name_en"], kind=PROVINCE_KINDS[r["kind"]], parent=nation,
+                       name_en=r["name_en"], kind=PROVINCE_KINDS[r["kind"]], parent_id=nation.pk,
                        valid_from=None if code in unchanged else MERGER_DAY, valid_to=None)
         if code not in unchanged:
             for old in r["predecessors"].split("|"):
@@ -126,18 +125,18 @@ def load_units() -> dict[str, int]:
     for r in _rows("quang_ninh_districts_pre2025.csv"):
         districts[r["name"]] = _upsert(
             f"H{r['code']}", official_code=r["code"], name=r["name"], kind=DISTRICT_KINDS[r["kind"]],
-            parent=qn, valid_to=LAST_DAY_BEFORE,
+            parent_id=qn.pk, valid_to=LAST_DAY_BEFORE,
             note="Đơn vị hành chính cấp huyện, kết thúc hoạt động từ 01/07/2025.")
     for i, r in enumerate(_rows("quang_ninh_communes.csv"), start=1):
         real = r["real"] == "1"
         code = f"X{r['code']}" if r["code"] else f"X22-{i:03d}"
         commune = _upsert(code, official_code=r["code"], name=r["name"], kind=COMMUNE_KINDS[r["kind"]],
-                          parent=qn, valid_from=MERGER_DAY, valid_to=None, is_illustrative=not real)
+                          parent_id=qn.pk, valid_from=MERGER_DAY, valid_to=None, is_illustrative=not real)
         district = districts.get(r["former_district"])
         if district:
             _link(district, commune, UnitSuccession.Kind.DISSOLUTION, MERGER_DAY, QN_COMMUNE_BASIS)
     for r in _rows("quang_ninh_agencies.csv"):
-        _upsert(f"QN-{r['code']}", name=r["name"], kind=AGENCY_KINDS[r["kind"]], parent=qn,
+        _upsert(f"QN-{r['code']}", name=r["name"], kind=AGENCY_KINDS[r["kind"]], parent_id=qn.pk,
                 is_illustrative=r["real"] != "1", note=r.get("note", ""))
     return {"units": OrgUnit.objects.count(), "successions": UnitSuccession.objects.count()}
 

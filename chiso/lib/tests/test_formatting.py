@@ -70,3 +70,7 @@ def test_it_rejects_malformed_numbers_with_a_vietnamese_message(bad):
     with pytest.raises(ValueError) as err:
         parse_number(bad, "vi")
     assert "số" in str(err.value)
+
+
+def test_a_tiny_negative_does_not_show_minus_zero():
+    assert format_number(-0.0004, 2, "vi") == "0,00"
