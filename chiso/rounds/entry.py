@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chiso.lib.formatting import format_number, parse_number
+from chiso.lib.formatting import format_number, format_percent, parse_number
 from chiso.metrics import evidence as evidence_service
 from chiso.metrics import services as metric_services
 from chiso.metrics.models import DataValue, Evidence, Metric, Source
@@ -66,7 +66,7 @@ class Row:
     def rate(self) -> str:
         if self.value is None or self.value.value is None:
             return ""
-        return format_number(self.value.value, 1, lang="vi") + "\u00a0%"
+        return format_percent(self.value.value, 1, lang="vi")
 
 
 @dataclass
@@ -86,7 +86,7 @@ def build_rows(submission: Submission, sections: list[RoundSection],
     evidence: dict[int, list[Evidence]] = {}
     for ev in Evidence.objects.filter(data_value__in=list(values.values())):
         evidence.setdefault(ev.data_value_id, []).append(ev)
-    reviews = {r.section_id: r for r in submission.reviews.all()}
+    reviews = {r.section_id: r for r in submission.reviews.select_related("reviewer")}
     out = {s.pk: SectionRows(s, [], reviews.get(s.pk)) for s in sections}
     for item in items:
         value = values.get(item.metric_id)

@@ -171,8 +171,9 @@ class AssignmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.round = round
         User = get_user_model()
-        candidates = (User.objects.filter(memberships__unit__path__startswith=round.owner.path,
-                                          is_active=True).distinct().order_by("username"))
+        candidates = permissions.with_memberships(
+            User.objects.filter(memberships__unit__path__startswith=round.owner.path,
+                                is_active=True).distinct().order_by("username"))
         ids = [u.pk for u in candidates if permissions.can(u, "review", round.owner)]
         self.fields["reviewer"].queryset = User.objects.filter(pk__in=ids).order_by("username")
         self.fields["reviewer"].label_from_instance = (

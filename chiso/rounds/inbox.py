@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -48,16 +48,17 @@ class InboxEntry:
 
 
 def managed_rounds(user) -> QuerySet[ReportingRound]:
-    """Rounds whose owner unit the user manages (the secretariat's rounds)."""
+    """Rounds whose owner unit the user manages (the secretariat's rounds), with their
+    submissions loaded for `completeness` (two queries for any number of rounds)."""
     return (ReportingRound.objects.filter(owner__in=permissions.units_for(user, "manage"))
-            .select_related("period", "owner"))
+            .select_related("period", "owner").prefetch_related(SUBMISSIONS))
 
 
 def _open_submissions(user) -> QuerySet[Submission]:
     # Rounds the user runs are shown as completeness tables, not as a to-do per unit.
     return (Submission.objects.exclude(round__in=managed_rounds(user))
             .select_related("round", "round__period", "round__owner", "unit")
-            .prefetch_related(Prefetch("reviews", queryset=SectionReview.objects.all())))
+            .prefetch_related("reviews"))
 
 
 def inbox_for(user, now: dt.datetime | None = None) -> list[InboxEntry]:
@@ -138,6 +139,9 @@ class Completeness:
         return self.by_state.get(S.ACCEPTED, 0) + self.by_state.get(S.LOCKED, 0)
 
 
+SUBMISSIONS = Prefetch("submissions", queryset=Submission.objects.select_related("unit"))
+
+
 def status_of(sub: Submission) -> str:
     """on_time / late / missing, as the secretariat counts them."""
     if sub.on_time is None:
@@ -152,7 +156,8 @@ def completeness(round: ReportingRound, with_rows: bool = False) -> Completeness
     """Counts of submitted on time, late and missing (a unit that has sent its form once
     counts as submitted even while a reviewer has returned it for corrections)."""
     result = Completeness(round=round)
-    subs = round.submissions.select_related("unit", "round").order_by("unit__path")
+    prefetch_related_objects([round], SUBMISSIONS)  # no query when the caller prefetched
+    subs = round.submissions.all()  # ordered by unit path (Submission.Meta)
     last_reminders: dict[int, dt.datetime] = {}
     if with_rows:
         for unit_id, sent_at in round.reminders.order_by("sent_at").values_list("unit_id",

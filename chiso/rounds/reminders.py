@@ -28,7 +28,7 @@ def recipients_for(submission: Submission) -> list[str]:
     """E-mail addresses of the people who can fill in or approve the unit's form."""
     users = get_user_model().objects.filter(memberships__unit=submission.unit, is_active=True)
     emails = []
-    for user in users.distinct().order_by("username"):
+    for user in permissions.with_memberships(users.distinct().order_by("username")):
         if user.email and (permissions.can(user, "edit_data", submission.unit)
                            or permissions.can(user, "approve", submission.unit)):
             emails.append(user.email)

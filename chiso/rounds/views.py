@@ -155,7 +155,7 @@ def bulk_accept(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Đã chấp nhận %(n)d biểu mẫu.") % {"n": len(done)})
     for sub, message in failed:
         messages.error(request, f"{sub.unit.name}: {message}")
-    return redirect(request.POST.get("next") or "inbox")
+    return redirect("inbox")
 
 
 # --- one unit's form --------------------------------------------------------------------

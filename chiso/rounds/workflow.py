@@ -82,10 +82,6 @@ def reviewable_sections(user, round: ReportingRound, unit) -> list[RoundSection]
     return [s for s in sections if s.pk in ids]
 
 
-def is_assigned_reviewer(user, round: ReportingRound) -> bool:
-    return round.assignments.filter(reviewer=user).exists()
-
-
 def returned_section_ids(submission: Submission) -> set[int]:
     return set(submission.reviews.filter(verdict=SectionReview.Verdict.RETURNED)
                .values_list("section_id", flat=True))

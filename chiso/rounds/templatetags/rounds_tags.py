@@ -14,8 +14,3 @@ def shown(row, name: str) -> str:
 @register.filter
 def choice_label(metric, code: str) -> str:
     return metric.choice_label(str(code))
-
-
-@register.filter
-def get(mapping, key):
-    return mapping.get(key) if mapping else None
