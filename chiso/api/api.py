@@ -56,7 +56,7 @@ MAX_BULK = 100_000
 
 
 # --- lookups -----------------------------------------------------------------------------
-def _unit(code: str, action: str, request: HttpRequest, field: str = "unit") -> OrgUnit:
+def _unit(code: str, action: str, request: HttpRequest) -> OrgUnit:
     unit = OrgUnit.objects.filter(code=code).first()
     if unit is None:
         raise HttpError(404, _("Không có đơn vị mã “%(c)s”.") % {"c": code})
@@ -102,9 +102,9 @@ def _value_out(dv: DataValue) -> dict:
             "updated_by": dv.updated_by.username if dv.updated_by else None}
 
 
-def _unit_out(u: OrgUnit, parents: dict[int, str]) -> dict:
+def _unit_out(u: OrgUnit) -> dict:
     return {"code": u.code, "name": u.name, "kind": u.kind, "level": u.level,
-            "parent": parents.get(u.parent_id) if u.parent_id else None,
+            "parent": u.parent.code if u.parent_id else None,
             "valid_from": u.valid_from.isoformat() if u.valid_from else None,
             "valid_to": u.valid_to.isoformat() if u.valid_to else None}
 
@@ -122,8 +122,7 @@ def list_units(request: HttpRequest, filters: Query[UnitFilter]):
     if filters.under:
         root = _unit(filters.under, "view", request)
         units = units.filter(path__startswith=root.path)
-    return _LazyMap(units, lambda u: _unit_out(u, {u.parent_id: u.parent.code} if u.parent_id
-                                                   else {}))
+    return _LazyMap(units, _unit_out)
 
 
 class _LazyMap:
@@ -133,9 +132,6 @@ class _LazyMap:
         self.qs, self.fn = qs, fn
 
     def __len__(self) -> int:
-        return self.qs.count()
-
-    def count(self) -> int:
         return self.qs.count()
 
     def __getitem__(self, item):

@@ -30,7 +30,7 @@ from chiso.orgs import permissions
 from chiso.orgs.models import OrgUnit
 
 from .models import DataValue, DataValueChange, Metric, Period, State
-from .validation import Issue, clean
+from .validation import clean
 
 UPDATE_FIELDS = ["value", "numerator", "denominator", "text", "comment", "version", "source",
                  "updated_by", "updated_at"]
@@ -72,7 +72,7 @@ class BulkRejected(Exception):
         super().__init__("; ".join(p.message for p in problems[:5]))
 
 
-def _chunks(ids: Sequence[int]) -> list[list[int]]:
+def _chunks(ids: Sequence[Any]) -> list[list[Any]]:
     ids = list(ids)
     return [ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)]
 
@@ -261,7 +261,3 @@ def _conflict(entry: Entry, current: DataValue | None) -> Problem:
                    f"đổi lúc {format_datetime(current.updated_at)} (phiên bản {current.version}; "
                    f"{seen}). Không ghi đè: hãy tải lại mẫu để xem giá trị mới.")
     return Problem(entry.ref, None, message, "conflict")
-
-
-def issues_of(problems: list[Problem]) -> list[Issue]:
-    return [Issue(p.field or "", p.message, p.code) for p in problems]

@@ -25,6 +25,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from chiso.lib.formatting import parse_number
 from chiso.orgs.models import OrgUnit
 
+from .export import neutralise, xlsx_cell
 from .models import Metric, Period
 
 # (field, header, required)
@@ -118,28 +119,11 @@ def export_xlsx(queryset=None) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows(queryset):
-        sheet.append(row)
+        sheet.append([xlsx_cell(sheet, v) for v in row])
     sheet.freeze_panes = "B2"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def _csv_safe(value) -> str:
-    """Neutralise spreadsheet formulas (CSV injection): a text starting with = + - @ gets
-    a leading apostrophe, so Excel shows it instead of running it."""
-    text = "" if value is None else str(value)
-    if text and text[0] in "=+-@\t\r" and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        Decimal(text)
-        return True
-    except InvalidOperation:
-        return False
 
 
 def export_csv(queryset=None) -> str:
@@ -147,7 +131,7 @@ def export_csv(queryset=None) -> str:
     writer = csv.writer(out)
     writer.writerow([h for _, h, _ in COLUMNS])
     for row in rows(queryset):
-        writer.writerow([_csv_safe(v) for v in row])
+        writer.writerow([neutralise(v) for v in row])
     return "\ufeff" + out.getvalue()  # BOM: Excel opens UTF-8 Vietnamese correctly
 
 

@@ -5,9 +5,11 @@ round trip); the "Phiên bản" column carries each value's version, and on the 
 value that changed meanwhile is a conflict rather than a silent overwrite.
 
 Text that a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage
-return: "CSV injection") is written with a leading apostrophe. Numbers are written by us
-from Decimals, never from user text, so they are left alone (a negative number stays a
-number).
+return: "CSV injection") is written with a leading apostrophe, which `tabular` takes off
+again on import. Numbers are written by us from Decimals, never from user text, so they are
+left alone (a negative number stays a number). In XLSX, text goes into explicit string
+cells (`xlsx_cell`) and numbers into number cells: nothing is guessed back from text, so a
+text `007` stays `007`.
 """
 
 from __future__ import annotations
@@ -25,9 +27,8 @@ from chiso.orgs.models import OrgUnit
 
 from . import periods as P
 from .models import DataValue, Metric, Period
-from .tabular import COLUMNS
+from .tabular import COLUMNS, DANGEROUS_PREFIXES
 
-DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FIELDS = ["unit", "unit_name", "metric", "metric_name", "period", "value", "numerator",
                  "denominator", "comment", "state", "version"]
 
@@ -37,6 +38,19 @@ def neutralise(text: Any) -> Any:
     if isinstance(text, str) and text.startswith(DANGEROUS_PREFIXES):
         return "'" + text
     return text
+
+
+def xlsx_cell(ws, value: Any) -> Any:
+    """What to append to an openpyxl sheet for `value`: text as an explicit string cell
+    (openpyxl would otherwise store a string starting with "=" as a formula), anything
+    else as is."""
+    if not isinstance(value, str):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def header() -> list[str]:
@@ -69,11 +83,16 @@ def value_cell(dv: DataValue, comma: bool = False) -> str:
 def rows(values: Iterable[DataValue], comma: bool = False) -> Iterator[list[Any]]:
     """Export rows, text already neutralised; numbers as text (see `number`)."""
     for dv in values:
-        yield [neutralise(dv.unit.code), neutralise(dv.unit.name), neutralise(dv.metric.code),
-               neutralise(dv.metric.name), dv.period.code, neutralise(value_cell(dv, comma)),
-               number(dv.numerator, comma), number(dv.denominator, comma),
-               neutralise(dv.comment),
-               dv.get_state_display(), dv.version]
+        yield _row(dv, comma)
+
+
+def _row(dv: DataValue, comma: bool = False) -> list[Any]:
+    value = value_cell(dv, comma)
+    return [neutralise(dv.unit.code), neutralise(dv.unit.name), neutralise(dv.metric.code),
+            neutralise(dv.metric.name), dv.period.code,
+            neutralise(value) if dv.metric.uses_text else value,
+            number(dv.numerator, comma), number(dv.denominator, comma), neutralise(dv.comment),
+            dv.get_state_display(), dv.version]
 
 
 def values_for(units: QuerySet[OrgUnit], *, period: Period | None = None,
@@ -106,41 +125,25 @@ def csv_lines(values: Iterable[DataValue]) -> Iterator[str]:
 def xlsx_bytes(values: Iterable[DataValue]) -> bytes:
     """A write-only (streaming) workbook: memory stays flat for large exports."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Số liệu"))
     ws.append(header())
     numeric = {HEADER_FIELDS.index(f) for f in ("numerator", "denominator")}
+    value_index = HEADER_FIELDS.index("value")
     source = values.iterator(chunk_size=2000) if isinstance(values, QuerySet) else values
-    for row in rows(source):
-        out = []
-        for index, cell in enumerate(row):
-            if index in numeric and cell != "":
-                out.append(Decimal(cell))
-            elif isinstance(cell, str):
-                # openpyxl would store a string starting with "=" as a formula; an explicit
-                # string cell (and the apostrophe above) keeps it text.
-                c = WriteOnlyCell(ws, value=cell)
-                c.data_type = "s"
-                out.append(c)
-            else:
-                out.append(cell)
-        value_index = HEADER_FIELDS.index("value")
-        if isinstance(row[value_index], str) and _is_number(row[value_index]):
-            out[value_index] = Decimal(row[value_index])
-        ws.append(out)
+    for dv in source:
+        row = _row(dv)
+        metric = dv.metric
+        if not metric.uses_text and metric.value_type != Metric.ValueType.YES_NO:
+            numeric_row = numeric | {value_index}
+        else:
+            numeric_row = numeric
+        ws.append([Decimal(cell) if index in numeric_row and cell != "" else xlsx_cell(ws, cell)
+                   for index, cell in enumerate(row)])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
-
-
-def _is_number(text: str) -> bool:
-    try:
-        Decimal(text)
-    except Exception:
-        return False
-    return bool(text)
 
 
 # --- the template to fill ----------------------------------------------------------------

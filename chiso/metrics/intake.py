@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from chiso.orgs.models import OrgUnit
 
 from . import periods as P
-from .bulk import BulkRejected, Entry, check, write_values
+from .bulk import BulkRejected, Entry, _chunks, check, write_values
 from .models import Metric, Period, Source
 from .tabular import CellError, FileRejected, Row, read_table, to_text
 
@@ -31,7 +31,6 @@ FIELD_COLUMN = {"value": "value", "numerator": "numerator", "denominator": "deno
                 "text": "value", "comment": "comment"}
 PREFIXES = {"value": "Giá trị: ", "numerator": "Tử số: ", "denominator": "Mẫu số: ",
             "text": "Nội dung: ", "comment": "Ghi chú: "}
-CHUNK = 500
 
 
 @dataclass
@@ -229,7 +228,3 @@ def _periods(codes: set[str]) -> dict[str, Period | str]:
             stored[code] = Period.objects.for_code(code)
         out[written] = stored[code]
     return out
-
-
-def _chunks(items: list[str]) -> list[list[str]]:
-    return [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]

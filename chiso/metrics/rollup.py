@@ -63,7 +63,7 @@ def metric_periods(metric: Metric, period: Period) -> list[Period]:
     return list(period.within().filter(kind=metric.frequency).order_by("start"))
 
 
-def _per_unit(metric: Metric, base, n_periods: int) -> tuple[np.ndarray, ...]:
+def _per_unit(metric: Metric, base) -> tuple[np.ndarray, ...]:
     """(values, numerators, denominators, counts) per unit, after the time roll-up."""
     rule = metric.time_rollup
     if rule == T.LATEST:
@@ -132,7 +132,7 @@ def rollup(metric: Metric, unit: OrgUnit, period: Period | str,
         metric=metric, period__in=[p.pk for p in periods], state__in=list(states),
         unit__path__startswith=unit.path, unit__kind__in=metric.reporting_kinds,
     ).exclude(unit=unit)
-    values, nums, dens, counts = _per_unit(metric, base, len(periods))
+    values, nums, dens, counts = _per_unit(metric, base)
     value, num, den = combine(metric.rollup, values, nums, dens, metric.is_percentage)
     partial = int(np.sum(counts < len(periods))) if metric.time_rollup != T.LATEST else 0
     return RollupResult(value=value, numerator=num, denominator=den,

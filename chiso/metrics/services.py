@@ -174,14 +174,16 @@ def set_state(data_value: DataValue, new_state: str, *, user, reason: str = "",
     """
     if new_state not in State.values:
         raise ValueError(f"Unknown state {new_state!r}")
-    if user is not None:
-        permissions.require(user, STATE_ACTIONS[State(new_state)], data_value.unit)
-    if new_state == State.RETURNED and not reason.strip():
-        raise ValidationFailed([Issue("reason", "Lý do trả lại: chưa nhập.", "required")])
     with transaction.atomic():
         current = (DataValue.objects.select_for_update(of=("self",))
                    .select_related("updated_by", "metric", "unit", "period")
                    .get(pk=data_value.pk))
+        # Checked on the locked re-read, whose unit is already loaded (no query per call);
+        # in the same order as before: permission, then the reason, then the version.
+        if user is not None:
+            permissions.require(user, STATE_ACTIONS[State(new_state)], current.unit)
+        if new_state == State.RETURNED and not reason.strip():
+            raise ValidationFailed([Issue("reason", "Lý do trả lại: chưa nhập.", "required")])
         if expected_version is not None and current.version != expected_version:
             raise ConflictError(current, expected_version)
         if current.state == new_state:

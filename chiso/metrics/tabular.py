@@ -20,7 +20,6 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
@@ -43,8 +42,9 @@ COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "version": ("Phiên bản", ("version",)),
 }
 REQUIRED = ("unit", "metric", "period")
-# Columns the template adds for the reader's convenience; ignored on the way back in.
-INFO_HEADERS = ("Tên đơn vị", "Tên chỉ tiêu", "Đơn vị tính", "Kiểu giá trị")
+# Text that a spreadsheet would run as a formula; `export.neutralise` writes it with a
+# leading apostrophe, which `unquote` takes off again when the file comes back.
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def column_label(name: str) -> str:
@@ -193,7 +193,7 @@ def _read_csv(fileobj: IO[bytes]) -> Table:
             line = reader.line_num + 1  # the header was line 1
             if not any(cell.strip() for cell in record):
                 continue
-            table.rows.append(Row(line, {name: record[i] if i < len(record) else None
+            table.rows.append(Row(line, {name: unquote(record[i]) if i < len(record) else None
                                          for i, name in items}))
     except UnicodeDecodeError:
         raise FileRejected(_("Tệp CSV không ở mã UTF-8. Trong Excel, hãy lưu bằng "
@@ -309,73 +309,28 @@ def _read_sheet(sheet, table: Table) -> tuple[int, str]:
                 blank = False
             elif blank and not _is_blank(value):
                 blank = False
-            record[name] = value
+            record[name] = unquote(value)
         if not blank:
             table.rows.append(Row(line, record, sheet.title))
     return 1, ""
 
 
 # --- cells -------------------------------------------------------------------------------
-_MACHINE_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_DOT_GROUPED = re.compile(r"^[+-]?\d{1,3}(\.\d{3}){2,}$")
-
-
-def to_decimal(value: Any) -> Decimal:
-    """A number from a cell: a typed Excel number, `1234.5`, `1.234,5`, `93,4`, `93,4 %`.
-
-    A single dot is a decimal point (what systems write, and what our export writes); a
-    comma is the Vietnamese decimal comma, and then dots group thousands; `1.234.567` (more
-    than one dot) is a grouped integer. Raises ValueError with a Vietnamese message.
-    """
-    if isinstance(value, bool):
-        raise ValueError(_("“%(v)s” không phải là số.") % {"v": value})
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError(_("giá trị không phải là số hữu hạn."))
-        return Decimal(repr(value))
-    if isinstance(value, Decimal):
-        return value
-    if not isinstance(value, str):
-        raise ValueError(_("“%(v)s” không phải là số.") % {"v": value})
-    raw = value.strip().replace("\u00a0", "").replace(" ", "").rstrip("%")
-    try:
-        if _MACHINE_NUMBER.match(raw):
-            number = Decimal(raw)
-        elif "," in raw or _DOT_GROUPED.match(raw):
-            from chiso.lib.formatting import parse_number
-
-            number = parse_number(raw, lang="vi")
-        else:
-            raise InvalidOperation
-    except (InvalidOperation, ValueError):
-        raise ValueError(_("“%(v)s” không phải là số.") % {"v": value}) from None
-    if not number.is_finite():
-        raise ValueError(_("“%(v)s” không phải là số.") % {"v": value})
-    return number
-
-
-YES = {"co", "yes", "y", "true", "1", "x", "dung", "dat"}
-NO = {"khong", "no", "n", "false", "0", "sai", "chua"}
-
-
-def to_bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)) and value in (0, 1):
-        return bool(value)
-    key = normalise_header(value)
-    if key in YES:
-        return True
-    if key in NO:
-        return False
-    raise ValueError(_("“%(v)s” không phải là Có/Không (dùng “Có” hoặc “Không”).") % {"v": value})
-
-
 def to_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # an Excel number typed where a code was expected
     return str(value).strip()
+
+
+def unquote(value: Any) -> Any:
+    """`'=1+1` → `=1+1`: undo `export.neutralise`, so that an export reads back as it was.
+
+    Only an apostrophe in front of a formula character is taken off (as a spreadsheet hides
+    it); any other text, `'abc` included, is kept as written.
+    """
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(
+            DANGEROUS_PREFIXES):
+        return value[1:]
+    return value

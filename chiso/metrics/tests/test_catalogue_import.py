@@ -67,9 +67,17 @@ def test_export_round_trips_through_xlsx_and_csv(metrics):
             [None if x is None else float(x) for x in row[5:]]
 
 
-def test_csv_export_neutralises_formulas(metrics):
-    Metric.objects.filter(code="GHI_CHU").update(name="=HYPERLINK(\"http://x\")")
+def test_export_neutralises_formulas(metrics):
+    name = "=HYPERLINK(\"http://x\")"
+    Metric.objects.filter(code="GHI_CHU").update(name=name)
     assert "'=HYPERLINK" in catalogue.export_csv()
+    sheet = load_workbook(io.BytesIO(catalogue.export_xlsx())).active
+    cell = next(row[1] for row in sheet.iter_rows(min_row=2) if row[0].value == "GHI_CHU")
+    assert cell.value == name and cell.data_type != "f"
+    assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row)
+    # a negative bound is a number, not text to neutralise
+    Metric.objects.filter(code="GHI_CHU").update(min_value=-5)
+    assert "'-5" not in catalogue.export_csv()
 
 
 @pytest.mark.parametrize("rows,message", [
