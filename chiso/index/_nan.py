@@ -28,11 +28,6 @@ def zero_nan(x: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
     return out
 
 
-def nansum(x: np.ndarray, axis: int) -> np.ndarray:
-    """Sum ignoring NaN (0 for an all-NaN slice)."""
-    return zero_nan(x).sum(axis=axis)
-
-
 def nanmean(x: np.ndarray, axis: int, mask: np.ndarray | None = None) -> np.ndarray:
     """Mean ignoring NaN; NaN for an all-NaN slice."""
     mask = np.isnan(x) if mask is None else mask

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .framework import Framework, Layer
+from .framework import Framework
 
 __all__ = ["AGGREGATE_METHODS", "aggregate", "aggregate_layer"]
 
@@ -110,7 +110,6 @@ def aggregate(
     method: str = "arithmetic",
     p: float = 1.0,
     min_availability: float = 0.0,
-    layers: list[Layer] | None = None,
 ) -> np.ndarray:
     """Fill the aggregate columns of ``values`` (..., columns) in dependency order.
 
@@ -120,7 +119,7 @@ def aggregate(
     """
     shape = values.shape
     flat = values.reshape(-1, shape[-1])
-    for layer in layers if layers is not None else framework.layers:
+    for layer in framework.layers:
         idx = layer.child_idx
         # A contiguous block of children (e.g. all indicators) is read as a view, not copied.
         contiguous = len(idx) and idx[-1] - idx[0] + 1 == len(idx)

@@ -256,13 +256,6 @@ class Coin:
         t = _period(self.times, time)
         return float(ds.values[t, self.units.index(unit), ds.codes.index(code)])
 
-    def scores(self, unit: str, time: Any = None) -> dict[str, float]:
-        """Every node's score for one unit (from ``Aggregated``)."""
-        ds = self.get("Aggregated")
-        t = _period(self.times, time)
-        row = ds.values[t, self.units.index(unit)]
-        return {c: float(v) for c, v in zip(ds.codes, row, strict=True)}
-
     def results(self) -> Results:
         """Scores and ranks of every aggregate (requires the aggregate step)."""
         ds = self.get("Aggregated")
@@ -475,11 +468,12 @@ class Coin:
         src, dst = self.data[rec.input], self.data[rec.output]
         n_u = src.values.shape[1]
         period = src.values if len(t_idx) == src.values.shape[0] else src.values[t_idx]
-        new_present = _scr.screen(period, src.present[t_idx], rec.params["min_availability"])
+        share = _scr.availability(period)
+        new_present = src.present[t_idx] & (share >= rec.params["min_availability"])
         changed = not np.array_equal(new_present, dst.present[t_idx])
         dst.present[t_idx] = new_present
         avail = self.details.setdefault("Screened", np.full(self.raw.shape[:2], np.nan))
-        avail[t_idx] = _scr.availability(period)
+        avail[t_idx] = share
         if whole or changed:
             # A unit removed or restored: the whole period changes downstream.
             y = period.copy()

@@ -22,7 +22,7 @@ pipeline uses.
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -137,12 +137,14 @@ def dti_framework(components: Sequence[Component] | None = None) -> Framework:
     them, each component is an indicator (value = points / max) under its main index with
     its max points as weight. Each main index feeds DTI and the pillars with its max points
     as weight: foundation ones feed all three pillars, an activity one only its own.
-    Đô thị thông minh (0 points) is not part of the scored graph.
+    Đô thị thông minh (0 points) is not part of the scored graph: its components are skipped.
     """
     nodes: list[Node] = []
     if components is not None:
         _check_components(components)
         for c in components:
+            if c.main == "DTTM":
+                continue
             nodes.append(Node(c.code, INDICATOR, c.name, 1, 1, ((c.main, float(c.max_points)),)))
     main_kind = INDICATOR if components is None else AGGREGATE
     for code in SCORED:
@@ -156,6 +158,12 @@ def dti_framework(components: Sequence[Component] | None = None) -> Framework:
     return Framework(nodes)
 
 
+def _scored(components: Sequence[Component]) -> tuple[list[int], list[Component]]:
+    """Positions and components that count, i.e. all but those of Đô thị thông minh."""
+    keep = [j for j, c in enumerate(components) if c.main != "DTTM"]
+    return keep, [components[j] for j in keep]
+
+
 def _check_components(components: Sequence[Component]) -> None:
     codes = [c.code for c in components]
     if len(set(codes)) != len(codes):
@@ -164,7 +172,7 @@ def _check_components(components: Sequence[Component]) -> None:
     bad = [c.code for c in components if c.code in reserved]
     if bad:
         raise ValueError(f"Mã thành phần trùng mã chỉ số: {bad} / component codes clash: {bad}")
-    scored = [c for c in components if c.main != "DTTM"]
+    _, scored = _scored(components)
     missing = [m for m in SCORED if not any(c.main == m for c in scored)]
     if missing:
         raise ValueError(
@@ -189,7 +197,6 @@ class DTIResult:
     ranks: dict[str, np.ndarray]
     units: tuple[Hashable, ...] | None = None
     components: np.ndarray | None = None  # component points (NaN = not applicable)
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def converted(self) -> np.ndarray:
@@ -277,8 +284,7 @@ def dti_from_components(
             f"Thành phần '{comps[j].code}': điểm vượt tối đa {maxes[j]:g} / "
             f"component '{comps[j].code}': points above the max {maxes[j]:g}"
         )
-    keep = [j for j, c in enumerate(comps) if c.main != "DTTM"]
-    scored = [comps[j] for j in keep]
+    keep, scored = _scored(comps)
     fw = dti_framework(scored)
     n_ind = len(fw.indicators)
     data = np.full((*p.shape[:-1], len(fw.columns)), np.nan)
@@ -415,8 +421,7 @@ def point_weights(
     """
     comps = list(components)
     app = np.asarray(applicable, dtype=bool)
-    keep = [j for j, c in enumerate(comps) if c.main != "DTTM"]
-    scored = [comps[j] for j in keep]
+    keep, scored = _scored(comps)
     fw = dti_framework(scored)
     if target not in fw.index or target in fw.indicators:
         raise ValueError(

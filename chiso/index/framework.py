@@ -237,10 +237,6 @@ class Framework:
                     todo.append(parent)
         return out
 
-    def edges(self) -> list[tuple[str, str, float]]:
-        """``(parent, child, weight)`` for every edge, in layer order."""
-        return [(p, c, w) for layer in self.layers for p in layer.codes for c, w in self.children[p]]
-
     def with_weights(self, weights: Mapping[tuple[str, str] | str, float]) -> Framework:
         """A copy with some weights changed.
 

@@ -1,11 +1,10 @@
-"""What-if and "gap to a rank": what must change for a unit to reach a given rank.
+"""Gap to a rank: what must change for a unit to reach a given rank.
 
 Seed 004 states the question: Tây Ninh, rank 44 of 63 with DTI 0,3426 in 2021, wants its
 pillars in the top 25 by 2025. With every other unit held fixed, which component points must
 it gain, and how many?
 
-Both functions work on component points (units × components). :func:`what_if` recomputes
-any score (a callable, e.g. the DTI) after changes. :func:`gap_to_rank` assumes the score
+:func:`gap_to_rank` works on component points (units × components) and assumes the score
 is *linear* in the unit's points, ``score_u = Σ_c w_uc · p_uc``, which holds for the DTI,
 its pillars and main indices (sums of points over fixed denominators, once it is known
 which components apply: see :func:`linear_weights`).
@@ -14,86 +13,24 @@ which components apply: see :func:`linear_weights`).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from chiso.lib.formatting import format_number
+
 from .aggregate import aggregate
 from .framework import Framework
-from .ranking import format_number, rank_min
+from .ranking import rank_min
 
 __all__ = [
     "GapPlan",
     "Improvement",
-    "WhatIf",
     "gap_to_rank",
     "linear_scores",
     "linear_weights",
-    "what_if",
 ]
-
-
-# ------------------------------------------------------------------------------------------
-# what-if
-
-
-@dataclass(frozen=True)
-class WhatIf:
-    """Scores and ranks before and after a change (``rank_delta`` > 0: moved up)."""
-
-    points: np.ndarray
-    scores_before: np.ndarray
-    scores_after: np.ndarray
-    ranks_before: np.ndarray
-    ranks_after: np.ndarray
-
-    @property
-    def rank_delta(self) -> np.ndarray:
-        return self.ranks_before - self.ranks_after
-
-
-def what_if(
-    points: np.ndarray,
-    score: Callable[[np.ndarray], np.ndarray],
-    changes: Mapping[tuple[int, int], float] | None = None,
-    deltas: np.ndarray | None = None,
-    max_points: np.ndarray | None = None,
-) -> WhatIf:
-    """Recompute ``score(points)`` and ranks after changing some component points.
-
-    ``changes`` sets new points ``{(unit, component): points}``; ``deltas`` (same shape as
-    ``points``) adds to them. With ``max_points`` the new points must stay within 0..max (a
-    what-if beyond the max is not a possible future, so it is an error, not clipped).
-    ``score`` maps a (units × components) array to one value per unit (or units × k); ranks
-    are taken over the units (axis 0), descending, ties sharing the lowest rank.
-    """
-    before = np.asarray(points, dtype=float)
-    after = before.copy()
-    if deltas is not None:
-        d = np.asarray(deltas, dtype=float)
-        if d.shape != before.shape:
-            raise ValueError(f"deltas có kích thước {d.shape}, cần {before.shape} / shape mismatch")
-        after = after + np.nan_to_num(d, nan=0.0)
-    for (u, c), value in (changes or {}).items():
-        if np.isnan(before[u, c]):
-            raise ValueError(
-                f"Thành phần {c} không áp dụng cho đơn vị {u} / component {c} does not apply "
-                f"to unit {u}"
-            )
-        after[u, c] = value
-    if max_points is not None:
-        m = np.broadcast_to(np.asarray(max_points, dtype=float), after.shape)
-        bad = (after < -1e-9) | (after > m + 1e-9)
-        if np.any(bad):
-            u, c = (int(x) for x in np.argwhere(bad)[0])
-            raise ValueError(
-                f"Điểm mới của đơn vị {u}, thành phần {c} nằm ngoài 0..{m[u, c]:g} / new points "
-                f"of unit {u}, component {c} outside 0..{m[u, c]:g}"
-            )
-    s0 = np.asarray(score(before), dtype=float)
-    s1 = np.asarray(score(after), dtype=float)
-    return WhatIf(after, s0, s1, rank_min(s0, axis=0), rank_min(s1, axis=0))
 
 
 # ------------------------------------------------------------------------------------------
@@ -290,7 +227,7 @@ def gap_to_rank(
             rank_after=float(ranks[unit]), required=required,
             reason=(
                 f"không thể: kể cả đạt tối đa mọi thành phần còn dư địa, điểm chỉ lên "
-                f"{format_number(best, 4)} < {format_number(required, 4)} cần cho hạng {k}"
+                f"{format_number(best, 4, 'vi')} < {format_number(required, 4, 'vi')} cần cho hạng {k}"
             ),
             reason_en=(
                 f"impossible: even full points on every component with headroom give "
@@ -329,8 +266,8 @@ def gap_to_rank(
         **base, feasible=True, improvements=improvements, score_after=new_score,
         rank_after=rank_after, required=required,
         reason=(
-            f"cần thêm {format_number(total, 2)} điểm ở {len(improvements)} thành phần để đạt "
-            f"{format_number(new_score, 4)} ≥ {format_number(required, 4)}, hạng {int(rank_after)}"
+            f"cần thêm {format_number(total, 2, 'vi')} điểm ở {len(improvements)} thành phần để đạt "
+            f"{format_number(new_score, 4, 'vi')} ≥ {format_number(required, 4, 'vi')}, hạng {int(rank_after)}"
         ),
         reason_en=(
             f"needs {format_number(total, 2, 'en')} more points in {len(improvements)} "

@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from chiso.lib.formatting import format_number
+
 __all__ = [
     "BandScheme",
     "Change",
@@ -21,7 +23,6 @@ __all__ = [
     "change_vs_previous",
     "describe_rank_change",
     "describe_value_change",
-    "format_number",
     "rank_min",
     "rank_within_groups",
     "round_half_up",
@@ -320,16 +321,6 @@ def describe_value_change(
         text = format_number(shown, decimals, code)
         out.append((up if d > 0 else down).format(x=text, unit=unit))
     return out
-
-
-def format_number(x: float, decimals: int = 4, lang: str = "vi") -> str:
-    """``1234.5`` → "1.234,5000" (vi) or "1,234.5000" (en); NaN → "–"."""
-    if isinstance(x, float) and math.isnan(x):
-        return "–"
-    text = f"{x:,.{decimals}f}"
-    if _lang(lang) == "vi":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
 
 
 def round_half_up(x: float | np.ndarray, decimals: int = 4) -> Any:

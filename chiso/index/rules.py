@@ -9,7 +9,7 @@ the provincial indices derived from it; summarised in DTI.md, "How components ar
 4. ``parts``          additive sub-rules, their sum capped at max;
 5. ``relative_best``  value / best value among the units being assessed × max;
 6. not applicable     not a kind but a per-unit mask: the component leaves the denominator
-                      (see :func:`applicable_share`).
+                      (see :func:`~chiso.index.dti.main_indices_from_components`).
 
 Besides these, ``direct`` takes points entered by a reviewer (clipped to 0..max).
 
@@ -32,13 +32,12 @@ from typing import Any
 
 import numpy as np
 
-from .ranking import format_number
+from chiso.lib.formatting import format_number
 
 __all__ = [
     "Rule",
     "RuleError",
     "RuleResult",
-    "applicable_share",
     "parse_rule",
     "score",
 ]
@@ -88,17 +87,22 @@ def _vi(lang: str) -> bool:
     return not lang.lower().startswith("en")
 
 
+def _fmt(x: float, decimals: int, lang: str) -> str:
+    # The language is always passed explicitly, so the formatter never consults Django.
+    return format_number(float(x), decimals, "vi" if _vi(lang) else "en")
+
+
 def _num(x: float, lang: str, decimals: int = 2) -> str:
     """Figures in explanations: integers without decimals, others with ``decimals``."""
     if isinstance(x, float) and math.isnan(x):
         return "–"
     if float(x).is_integer() and abs(x) < 1e15:
-        return format_number(float(x), 0, lang)
-    return format_number(float(x), decimals, lang)
+        return _fmt(x, 0, lang)
+    return _fmt(x, decimals, lang)
 
 
 def _pts(x: float, lang: str) -> str:
-    return f"{format_number(float(x), 2, lang)} {'điểm' if _vi(lang) else 'points'}"
+    return f"{_fmt(x, 2, lang)} {'điểm' if _vi(lang) else 'points'}"
 
 
 def _as_float(values: Any, name: str, n: int | None) -> np.ndarray:
@@ -240,6 +244,10 @@ class Rule:
 
     def input_names(self) -> list[str]:
         return list(self.inputs.values())
+
+    def numeric_inputs(self) -> list[str]:
+        """The inputs read as numbers (:func:`score` converts them to floats once)."""
+        return self.input_names()
 
     def _value(self, declared: Declared, slot: str, n: int) -> np.ndarray:
         name = self.inputs[slot]
@@ -412,6 +420,9 @@ class ChoiceRule(Rule):
         word = "chọn" if vi else "answer"
         return f"{word} “{v}” → {_num(f, lang)} × {_num(self.max, lang)} = {_pts(points, lang)}"
 
+    def numeric_inputs(self) -> list[str]:
+        return []  # answers are categories, read as given
+
     def to_dict(self) -> dict[str, Any]:
         return {**super().to_dict(), "choices": dict(self.choices)}
 
@@ -453,6 +464,12 @@ class PartsRule(Rule):
 
     def input_names(self) -> list[str]:
         return [name for _, part in self.parts for name in part.input_names()]
+
+    def numeric_inputs(self) -> list[str]:
+        # An input that some part reads as a choice is left as given for every part.
+        numeric = [name for _, part in self.parts for name in part.numeric_inputs()]
+        other = set(self.input_names()) - set(numeric)
+        return [name for name in numeric if name not in other]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -535,12 +552,14 @@ class DirectRule(Rule):
 
 def _length(declared: Declared, rule: Rule) -> int:
     """Number of units, from the longest declared input the rule reads."""
-    sizes = [
-        np.atleast_1d(np.asarray(declared[name], dtype=object)).size
-        for name in rule.input_names()
-        if name in declared
-    ]
+    sizes = [_size(declared[name]) for name in rule.input_names() if name in declared]
     return max(sizes, default=1)
+
+
+def _size(values: Any) -> int:
+    if isinstance(values, np.ndarray):  # no per-element conversion (explanations call this)
+        return values.size
+    return np.atleast_1d(np.asarray(values, dtype=object)).size
 
 
 # ------------------------------------------------------------------------------------------
@@ -719,7 +738,15 @@ def score(
             )
     else:
         mask = np.ones(n, bool)
-    view = {**declared, _APPLICABLE_KEY: mask}
+    # Numeric inputs are converted to float arrays once: explanations are built per unit
+    # and would otherwise convert the whole input again for every unit. The first missing
+    # input stops the conversion so that points() reports errors in the usual order.
+    view = dict(declared)
+    for name in dict.fromkeys(r.numeric_inputs()):
+        if name not in declared:
+            break
+        view[name] = _as_float(declared[name], name, n)
+    view[_APPLICABLE_KEY] = mask
     pts, rule_applicable = r.points(view, n)
     applicable_all = mask & rule_applicable
     points = np.where(applicable_all, pts, np.nan)
@@ -728,22 +755,3 @@ def score(
         return r.explain(view, i, float(points[i]), lang)
 
     return RuleResult(points=points, max=r.max, applicable=applicable_all, _explain=explain)
-
-
-def applicable_share(
-    points: np.ndarray, max_points: np.ndarray, axis: int = -1
-) -> tuple[np.ndarray, np.ndarray]:
-    """(earned / applicable max, applicable max) along ``axis`` (the components).
-
-    Not-applicable components (NaN points) leave the denominator (DTI.md pattern 6), so a
-    main index is earned / applicable max and its "converted points" are that share × the
-    full max. NaN when nothing is applicable.
-    """
-    p = np.asarray(points, dtype=float)
-    m = np.broadcast_to(np.asarray(max_points, dtype=float), p.shape)
-    ok = ~np.isnan(p)
-    earned = np.where(ok, p, 0.0).sum(axis=axis)
-    denom = np.where(ok, m, 0.0).sum(axis=axis)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(denom > 0, earned / np.where(denom > 0, denom, 1.0), np.nan)
-    return share, denom

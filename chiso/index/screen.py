@@ -1,10 +1,11 @@
-"""Screen units by data availability (COINr ``Screen(unit_screen = "byNA")``)."""
+"""Screen units by data availability (COINr ``Screen(unit_screen = "byNA")``): a unit whose
+share of non-missing indicators is below the threshold is removed (see ``Coin.screen``)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["availability", "screen"]
+__all__ = ["availability"]
 
 
 def availability(values: np.ndarray) -> np.ndarray:
@@ -13,8 +14,3 @@ def availability(values: np.ndarray) -> np.ndarray:
     if n == 0:
         return np.ones(values.shape[:2])
     return (~np.isnan(values)).sum(axis=2) / n
-
-
-def screen(values: np.ndarray, present: np.ndarray, min_availability: float) -> np.ndarray:
-    """New ``present`` mask: units whose availability is below the threshold are removed."""
-    return present & (availability(values) >= min_availability)

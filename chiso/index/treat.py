@@ -20,7 +20,7 @@ import numpy as np
 
 from . import _nan
 
-__all__ = ["TREAT_FALLBACKS", "TreatDetails", "log_ct", "treat", "winsorise"]
+__all__ = ["TREAT_FALLBACKS", "TreatDetails", "log_ct", "treat"]
 
 TREAT_FALLBACKS = ("log", "none")
 
@@ -48,21 +48,6 @@ def log_ct(x: np.ndarray, axis: int = 0) -> np.ndarray:
     hi = np.expand_dims(_nan.nanmax(x, axis), axis)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.log(x - lo + 0.01 * (hi - lo))
-
-
-def winsorise(
-    x: np.ndarray, max_points: int, skew_t: float, kurt_t: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Winsorise the columns of ``x`` (units, columns) that fail the skew/kurtosis check.
-
-    Returns the Winsorised copy, the number of points Winsorised per column and whether each
-    column passes afterwards (NaN statistics count as "cannot tell", reported as passing,
-    because COINr leaves such a column untreated).
-    """
-    rows = np.ascontiguousarray(x.T)
-    lo, hi, npts, passing = _winsorise_rows(rows, _nan.moments(rows, axis=1), max_points,
-                                            skew_t, kurt_t)
-    return _clip_rows(rows, lo, hi).T, npts, passing
 
 
 def _clip_rows(rows: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Tests for chiso.index.gap (what-if and gap to a rank)."""
+"""Tests for chiso.index.gap (gap to a rank)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 
 from chiso.index.dti import MAIN_INDICES, Component, dti_from_components, point_weights
-from chiso.index.gap import gap_to_rank, linear_scores, what_if
+from chiso.index.gap import gap_to_rank, linear_scores
 from chiso.index.ranking import rank_min
 
 # 4 units × 3 components of max 10, each point worth 1: scores 30, 24, 15, 12.
@@ -110,24 +110,6 @@ def test_tay_ninh_rank_44_to_top_25() -> None:
     assert gains[: m - 1].sum() < gap <= gains[:m].sum()
     # every DTI point is worth 1/1000 here, so the points are the gap × 1000 (up to 0,01 each)
     assert plan.total_points == pytest.approx(gap * 1000, abs=0.01 * m)
-
-
-def test_what_if_recomputes_dti_and_ranks() -> None:
-    comps, points, tay_ninh = _illustrative_dti()
-    maxes = np.array([c.max_points for c in comps])
-    c = 60  # an HĐ-CQS component
-    result = what_if(
-        points,
-        lambda p: dti_from_components(p, comps, rank_decimals=None).dti,
-        changes={(tay_ninh, c): maxes[c]},
-        max_points=maxes,
-    )
-    gained = (maxes[c] - points[tay_ninh, c]) / 1000
-    assert result.scores_after[tay_ninh] - result.scores_before[tay_ninh] == pytest.approx(gained)
-    assert result.ranks_before[tay_ninh] == 44 and result.rank_delta[tay_ninh] >= 0
-    with pytest.raises(ValueError, match="0..") as err:
-        what_if(points, lambda p: p.sum(axis=1), changes={(0, 0): 999.0}, max_points=maxes)
-    assert "thành phần 0" in str(err.value)
 
 
 @st.composite

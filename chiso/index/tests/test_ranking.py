@@ -12,7 +12,6 @@ from chiso.index.ranking import (
     BandScheme,
     change_vs_previous,
     describe_rank_change,
-    format_number,
     rank_min,
     rank_within_groups,
     round_half_up,
@@ -179,14 +178,12 @@ def test_change_default_ranks_from_values() -> None:
     np.testing.assert_array_equal(ch.rank_delta, [2.0, 0.0, -2.0])
 
 
-def test_round_half_up_and_format() -> None:
+def test_round_half_up() -> None:
     assert round_half_up(0.70245, 4) == 0.7025  # np.round would give 0.7024
     assert round_half_up(702.45 / 1000, 4) == 0.7025
     np.testing.assert_array_equal(
         round_half_up(np.array([0.12344, -0.00005]), 4), [0.1234, -0.0001]
     )
-    assert format_number(1234.5, 1) == "1.234,5"
-    assert format_number(1234.5, 1, "en") == "1,234.5"
 
 
 def test_strengths_weaknesses_by_rank() -> None:

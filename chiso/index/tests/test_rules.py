@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from chiso.index.rules import RuleError, applicable_share, parse_rule, score
+from chiso.index.rules import RuleError, parse_rule, score
 
 STEERING = {"kind": "steps", "max": 20, "steps": [[4, 20], [3, 15], [2, 10], [1, 5]]}
 CHAIR = {"kind": "choice", "max": 10, "choices": {"chu_tich": 1, "pho_chu_tich": 0.5, "khong": 0}}
@@ -107,14 +107,49 @@ def test_relative_best_over_applicable_units() -> None:
     assert zero.points.tolist() == [0.0, 0.0]
 
 
-def test_not_applicable_leaves_denominator() -> None:
-    # Main index with components of max 10, 20, 30; the 20-point one is not applicable to
-    # unit 1. Unit 1: earned 5 + 15 = 20 of applicable 40 -> 0.5; converted 0.5 × 60 = 30.
-    points = np.array([[10.0, 10.0, 15.0], [5.0, np.nan, 15.0]])
-    share, denom = applicable_share(points, np.array([10.0, 20.0, 30.0]))
-    np.testing.assert_allclose(share, [35 / 60, 0.5])
-    np.testing.assert_allclose(denom, [60.0, 40.0])
-    np.testing.assert_allclose(share * 60, [35.0, 30.0])
+def test_explanations_of_many_units_read_declared_lists_once() -> None:
+    # 3,000 units declared as Python lists (the slow case: each explanation used to convert
+    # both whole inputs again); the text is the one a single unit gets.
+    n = 3000
+    a: list[object] = [i % 70 for i in range(n)]
+    b: list[object] = [60] * n
+    a[1], b[2], b[3], a[4] = None, 0, "", "12.5"
+    res = score({"kind": "ratio", "max": 10}, {"a": a, "b": b})
+    vi, en = res.explanations(), res.explanations("en")
+    assert len(vi) == len(en) == n
+    expected = {
+        0: "a/b × 10 = 0/60 × 10 = 0,00 điểm",
+        1: "chưa khai báo a hoặc b → 0 điểm",
+        2: "b = 0 → 0,00 điểm",
+        3: "chưa khai báo a hoặc b → 0 điểm",
+        4: "a/b × 10 = 12,50/60 × 10 = 2,08 điểm",
+        45: "a/b × 10 = 45/60 × 10 = 7,50 điểm",
+        69: "a/b × 10 = 69/60 × 10 = 10,00 điểm (vượt tối đa, tính 10)",
+        2999: "a/b × 10 = 59/60 × 10 = 9,83 điểm",
+    }
+    assert {i: vi[i] for i in expected} == expected
+    assert en[69] == "a/b × 10 = 69/60 × 10 = 10.00 points (above max, counted as 10)"
+    for i in expected:
+        alone = score({"kind": "ratio", "max": 10}, {"a": [a[i]], "b": [b[i]]})
+        assert alone.explanations() == [vi[i]] and alone.explanations("en") == [en[i]]
+
+
+def test_choice_inputs_are_left_as_given() -> None:
+    # "1" is an answer, not the number 1: a part reading it as a choice keeps it a string.
+    rule = {
+        "kind": "parts",
+        "max": 10,
+        "parts": [
+            {"kind": "choice", "max": 5, "choices": {"1": 1, "2": 0.5}},
+            {"kind": "direct", "max": 5, "inputs": {"value": "pts"}},
+        ],
+    }
+    assert parse_rule(rule).numeric_inputs() == ["pts"]
+    res = score(rule, {"value": ["1", "2"], "pts": [4, None]})
+    np.testing.assert_allclose(res.points, [9.0, 2.5])
+    assert res.explanations()[1] == (
+        "[1: chọn “2” → 0,50 × 5 = 2,50 điểm] + [2: điểm nhập trực tiếp → 0,00 điểm] = 2,50 điểm"
+    )
 
 
 @pytest.mark.parametrize(

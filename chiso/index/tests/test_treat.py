@@ -108,9 +108,19 @@ def test_winsorising_from_the_extremes_matches_the_direct_loop(
     sent_direct = []
     monkeypatch.setattr(treat_mod, "_winsorise_direct",
                         lambda x, *a: sent_direct.append(x.shape[1]) or direct(x, *a))
+    extremes = treat_mod._winsorise_extremes
+    decided_fast = []
+
+    def spy(*a):  # type: ignore[no-untyped-def]
+        res = extremes(*a)
+        decided_fast.append(int(res[0].sum()))
+        return res
+
+    monkeypatch.setattr(treat_mod, "_winsorise_extremes", spy)
     rng = np.random.default_rng(max_points)
     for n in (12, 40, 300, 2000):
         sent_direct.clear()
+        decided_fast.clear()
         x = _random_columns(rng, n, 200)
         rows = np.ascontiguousarray(x.T)
         lo, hi, npts, passing = treat_mod._winsorise_rows(
@@ -120,5 +130,11 @@ def test_winsorising_from_the_extremes_matches_the_direct_loop(
         np.testing.assert_array_equal(passing, dpassing)
         clip = treat_mod._clip_rows
         np.testing.assert_array_equal(clip(rows, lo, hi), clip(rows, dlo, dhi))
+        # Otherwise the loop would be compared with itself: the shortcut must have decided
+        # some columns whenever the units are enough for it (2 × (max_points + 1) + 2).
+        if n >= 2 * max_points + 4:
+            assert sum(decided_fast) > 0
+        else:
+            assert decided_fast == []
         if n >= 300:  # the shortcut decided most columns (ties and constants go direct)
             assert sum(sent_direct) < 100
