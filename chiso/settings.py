@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "ninja",
     "chiso.api",
     "chiso.rounds",
+    "chiso.assessments",
+    "chiso.plans",
+    "chiso.dashboards",
 ]
 
 MIDDLEWARE = [
