@@ -57,8 +57,9 @@ class Framework(models.Model):
                               related_name="frameworks", verbose_name=_("đơn vị ban hành"))
     cloned_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="clones", verbose_name=_("sao chép từ"))
-    # Bands for classification (a chiso.index.ranking.BandScheme spec), e.g.
-    # {"edges": [0.5, 0.65], "labels": ["Trung bình", "Khá", "Tốt"]}; empty: no bands.
+    # Bands for classification (a chiso.index.ranking.BandScheme.from_dict spec), e.g.
+    # {"bands": [{"label": "Tốt", "min": 0.8}, {"label": "Khá", "min": 0.5}],
+    #  "below": "Trung bình"}; empty: no bands.
     bands = models.JSONField(_("phân loại mức"), default=dict, blank=True)
     decimals = models.PositiveSmallIntegerField(
         _("số chữ số thập phân khi công bố"), default=4,

@@ -5,7 +5,7 @@ Framework "TEST" (100 points): total DTI ← pillars A and B; the foundation mai
 shape as the provincial DTI, small enough to work by hand:
 
     1.1 ratio a/b × 10          (NT)      1.2 steps 4→10, 2→5      (NT)
-    2.1 choice chu_tich 1, pho ½ × 50 (HA)     3.1 yes/no × 30 (HB, communes and wards only)
+    2.1 choice chu_tich 1, pho ½ × 50 (HA)     3.1 yes/no (1 → 30) (HB, communes and wards only)
 """
 
 from __future__ import annotations
@@ -33,8 +33,9 @@ def vietnamese():
 def make_framework(year: int = 2026, code: str = "TEST") -> Framework:
     fw = Framework.objects.create(code=code, name="Bộ chỉ số thử nghiệm", year=year,
                                   scope=Scope.LOCAL_INDEX, version="1",
-                                  bands={"edges": [0.5, 0.8],
-                                         "labels": ["Trung bình", "Khá", "Tốt"]})
+                                  bands={"bands": [{"label": "Tốt", "min": 0.8},
+                                                   {"label": "Khá", "min": 0.5}],
+                                         "below": "Trung bình"})
     def node(code, name, kind, max_points, parents=(), order=0, **extra):
         n = FrameworkNode.objects.create(framework=fw, code=code, name=name, kind=kind,
                                          max_points=max_points, order=order, **extra)
@@ -60,7 +61,7 @@ def make_framework(year: int = 2026, code: str = "TEST") -> Framework:
                     "choices": [{"code": "chu_tich", "label": "Chủ tịch"},
                                 {"code": "pho_chu_tich", "label": "Phó Chủ tịch"}]}])
     node("3.1", "Có cổng thông tin điện tử", N.COMPONENT, 30, [hb], order=9,
-         rule={"kind": "choice", "max": 30, "choices": {"1": 1}},
+         rule={"kind": "steps", "max": 30, "steps": [[1, 30]]},
          declared=[{"name": "value", "label": "Có cổng thông tin", "type": "yes_no"}],
          applies_to=["commune", "ward"])
     return fw
