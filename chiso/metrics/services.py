@@ -25,6 +25,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from chiso.lib import events
 from chiso.lib.formatting import format_datetime
 from chiso.orgs import permissions
 from chiso.orgs.models import OrgUnit
@@ -154,6 +155,8 @@ def save_value(metric: Metric, unit: OrgUnit, period: Period | str, data: dict, 
             current.save()
             _history(current, old, user=user, source=source, reason=reason, old_state=old_state,
                      at=now).save()
+            if current.state == State.ACCEPTED:  # a reviewer's correction: dashboards refresh
+                events.publish("value.accepted", current.unit, metric=metric.code, period=period.code)
             return current
     except IntegrityError:
         # Two first saves raced (PostgreSQL does not lock a row that does not exist yet):
@@ -198,6 +201,7 @@ def set_state(data_value: DataValue, new_state: str, *, user, reason: str = "",
         current.save(update_fields=["state", "version", "updated_by", "updated_at"])
         _history(current, old, user=user, source=source, reason=reason, old_state=old_state,
                  at=now).save()
+        events.publish(f"value.{new_state}", current.unit, metric=current.metric.code, period=current.period.code)
         return current
 
 
@@ -289,4 +293,5 @@ def save_values(entries: Iterable[ValueEntry], *, user, source: str, reason: str
                 [_history(dv, None, user=user, source=source, reason=reason, old_state="", at=now)
                  for dv in batch])
         counts["created"] = len(new_values)
+        events.publish("value.accepted", {e.unit.path for e in entries if e.state == State.ACCEPTED})
     return counts

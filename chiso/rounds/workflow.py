@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chiso.lib import events
 from chiso.metrics import services as metric_services
 from chiso.metrics.models import DataValue, Evidence
 from chiso.metrics.models import State as ValueState
@@ -329,6 +330,7 @@ def accept(submission: Submission, user, *, sections: Iterable[RoundSection] | N
     if accepted >= all_ids:
         sub.state = S.ACCEPTED
     _log(sub, A.ACCEPT, old, user, now, reason, chosen)
+    events.publish("submission.accepted", sub.unit, round=sub.round_id, state=sub.state)
     return sub
 
 
