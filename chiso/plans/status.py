@@ -455,7 +455,7 @@ def evaluate_line(target: Target, unit: OrgUnit, level: int | None, steps: dict[
         return line
     series = store.series(metric, unit, level)
 
-    if as_of > deadline:
+    if as_of >= deadline:
         reading = store.reading(metric, series, final_year)
         if reading is None or reading.value is None:
             line.explanation = _("Chưa có số liệu đã chấp nhận của năm %(y)s.") % {"y": final_year}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from chiso.metrics.models import Metric, Period, State
-from chiso.metrics.services import ValueEntry, save_values
+from chiso.metrics.services import save_value
 from chiso.orgs.models import OrgUnit
 from chiso.plans.models import Plan, Target, TargetValue
 
@@ -20,8 +20,8 @@ def put(metric: Metric, unit: OrgUnit, period: str, value=None, num=None, den=No
         data = {"numerator": num, "denominator": den}
     else:
         data = {"value": value}
-    save_values([ValueEntry(metric, unit, Period.objects.for_code(period), data, state=state)],
-                user=None, source="form")
+    save_value(metric, unit, Period.objects.for_code(period), data, user=None, source="form",
+               state=state)
 
 
 @pytest.fixture
