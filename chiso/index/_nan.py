@@ -64,10 +64,13 @@ def _dot(a: np.ndarray, b: np.ndarray, axis: int) -> np.ndarray:
 
 
 def moments(
-    x: np.ndarray, axis: int = 0
+    x: np.ndarray, axis: int = 0, scratch: tuple[np.ndarray, np.ndarray] | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Count, mean and the sums of the 2nd, 3rd and 4th powers of the deviations from the
-    mean along ``axis``, ignoring NaN (the ingredients of :func:`skew_kurt`)."""
+    mean along ``axis``, ignoring NaN (the ingredients of :func:`skew_kurt`).
+
+    ``scratch``: two arrays of the shape of ``x`` for the deviations and their squares, so
+    that a caller going block by block reuses them (same numbers, fewer fresh pages)."""
     # The plain sums show whether there is any NaN (a NaN sum); only then is a mask needed.
     with np.errstate(invalid="ignore", over="ignore"):
         total = x.sum(axis=axis)
@@ -81,10 +84,10 @@ def moments(
         np.delete(x.shape, axis % x.ndim), float(x.shape[axis]))
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.expand_dims(total / n, axis)
-    d = x - mean
+    d = np.subtract(x, mean, out=None if scratch is None else scratch[0])
     if has_nan:
         d[mask] = 0.0
-    d2 = d * d
+    d2 = np.multiply(d, d, out=None if scratch is None else scratch[1])
     m2 = d2.sum(axis=axis)
     m3 = _dot(d2, d, axis)
     m4 = _dot(d2, d2, axis)

@@ -30,6 +30,37 @@ def _median(x: np.ndarray) -> np.ndarray:
     return np.where(counts > 0, med, np.nan)
 
 
+def _impute_mean_period(x: np.ndarray, present: np.ndarray, y: np.ndarray) -> None:
+    """Mean imputation of one period ``x`` (units, columns) into ``y`` (same shape).
+
+    Missing values are few, so the work is on their flat positions (counts by
+    ``bincount``, one scatter) rather than on full-size masks, which cost several times a
+    plain pass. The column sums are taken over ``y`` with the missing values set to 0, in
+    the same order as a plain column sum, so the result does not depend on the blocking.
+    """
+    np.copyto(y, x)
+    absent = ~present
+    any_absent = bool(absent.any())
+    if any_absent:
+        y[absent] = np.nan
+    flat = y.reshape(-1)
+    idx = np.flatnonzero(np.isnan(flat))
+    if len(idx) == 0:
+        return
+    n_u, n_c = y.shape
+    c = idx % n_c
+    counts = n_u - np.bincount(c, minlength=n_c)
+    flat[idx] = 0.0
+    sums = y.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        fill = sums / counts  # 0/0 -> NaN for an empty column
+    if any_absent:  # absent units stay empty
+        keep = present[idx // n_c]
+        flat[idx[~keep]] = np.nan
+        idx, c = idx[keep], c[keep]
+    flat[idx] = fill[c]
+
+
 def impute(
     values: np.ndarray,
     present: np.ndarray,
@@ -42,6 +73,14 @@ def impute(
     methods; a unit without a group, or a group with no data for that indicator, stays
     missing, as in COINr.
     """
+    if method == "mean":
+        # One period at a time into a preallocated output: the period's 6 MB (5,000 units x
+        # 150 indicators) stay in cache between the copy, the NaN search, the sums and the
+        # fill, instead of each pass streaming the whole panel from memory.
+        out = np.empty(values.shape)  # C order: each period is a contiguous block
+        for t in range(values.shape[0]):
+            _impute_mean_period(values[t], present[t], out[t])
+        return out
     absent = ~present
     out = values.copy()
     if absent.any():
@@ -57,16 +96,8 @@ def impute(
     t, rest = np.divmod(idx, n_u * n_c)
     c = rest % n_c
     tc = t * n_c + c  # (period, column) of each missing value, flattened
-    if method in ("mean", "median"):
-        if method == "mean":
-            flat[idx] = 0.0
-            sums = out.sum(axis=1)
-            flat[idx] = np.nan
-            counts = n_u - np.bincount(tc, minlength=n_t * n_c).reshape(n_t, n_c)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                fill = sums / counts  # 0/0 -> NaN for an empty column
-        else:
-            fill = _median(out)
+    if method == "median":
+        fill = _median(out)
         if absent.any():  # absent units stay empty
             keep = present[t, rest // n_c]
             idx, tc = idx[keep], tc[keep]

@@ -261,23 +261,34 @@ def treat(
     columns that fail the check, across all periods, are gathered into one (k, units) block
     and Winsorised together.
     """
-    n_t, _, n_c = values.shape
-    # Statistics period by period: temporaries stay the size of one period.
-    mom = [_nan.moments(values[t:t + 1], axis=1) for t in range(n_t)]
-    if mom:
-        n0, mean0, m20, m30, m40 = (np.concatenate([m[i] for m in mom]) for i in range(5))
-    else:
-        n0 = mean0 = m20 = m30 = m40 = np.empty((0, n_c))
+    n_t, n_u, n_c = values.shape
+    # One pass per period: copy the period into the output, then take its statistics and
+    # gather its failing columns while those 6 MB are still in cache (rather than a copy of
+    # the whole panel, then the statistics and the gather each streaming it from memory
+    # again). The deviations go to two scratch blocks reused from period to period.
+    out = np.empty(values.shape)
+    scratch = (np.empty((1, n_u, n_c)), np.empty((1, n_u, n_c)))
+    mom = np.empty((5, n_t, n_c))  # count, mean, m2, m3, m4
+    fail = np.zeros((n_t, n_c), dtype=bool)
+    rows_by_period = []
+    for t in range(n_t):
+        block = out[t:t + 1]
+        np.copyto(block, values[t:t + 1])
+        for i, v in enumerate(_nan.moments(block, axis=1, scratch=scratch)):
+            mom[i, t] = v[0]
+        sk, ku = _nan.shape_stats(*mom[[0, 2, 3, 4], t])
+        fail[t] = ~(_passes(sk, ku, skew, kurtosis) | np.isnan(sk) | np.isnan(ku))
+        if fail[t].any():
+            rows_by_period.append(block[0][:, fail[t]].T)
+    n0, mean0, m20, m30, m40 = mom
     sk0, ku0 = _nan.shape_stats(n0, m20, m30, m40)
-    undecided = np.isnan(sk0) | np.isnan(ku0)
-    fail = ~(_passes(sk0, ku0, skew, kurtosis) | undecided)
-    out = values.copy()
     n_win = np.zeros(sk0.shape, dtype=np.intp)
     use_fallback = np.zeros(sk0.shape, dtype=bool)
     sk1, ku1 = sk0.copy(), ku0.copy()
-    if fail.any():
+    if rows_by_period:
         ti, ci = np.nonzero(fail)
-        rows = values[ti, :, ci]  # (k, units): one row per failing (period, indicator)
+        # (k, units): one row per failing (period, indicator), in the order of (ti, ci)
+        rows = np.concatenate(rows_by_period)
         lo, hi, nw, passing = _winsorise_rows(
             rows, (n0[ti, ci], mean0[ti, ci], m20[ti, ci], m30[ti, ci], m40[ti, ci]),
             max_points, skew, kurtosis)
