@@ -148,11 +148,14 @@ def explain_entries(node: FrameworkNode, entries: Sequence[ComponentEntry],
 
 # --- assessed units and their groups ----------------------------------------------------
 def assessed_unit_ids(assessment: Assessment) -> np.ndarray:
-    """The round's units and any unit holding entries (a unit that merged after the
-    round was sent keeps its entries and its results)."""
-    ids = set(assessment.round.resolve_units().values_list("pk", flat=True))
+    """The units of the round as it was sent (its `Submission` rows, which outlive a later
+    merger) and any unit holding entries; the round's targets resolved today only when
+    no submission exists yet."""
+    ids = set(assessment.round.submissions.values_list("unit_id", flat=True))
     ids.update(ComponentEntry.objects.filter(assessment=assessment)
                .values_list("unit_id", flat=True).distinct())
+    if not ids:
+        ids = set(assessment.round.resolve_units().values_list("pk", flat=True))
     return np.array(sorted(ids), dtype=np.int64)
 
 
@@ -268,8 +271,9 @@ def merges_for(unit_ids: np.ndarray) -> dict[int, list[int]]:
     assessed = set(unit_ids.tolist())
     for pred, succ in (UnitSuccession.objects.filter(
             predecessor_id__in=unit_ids.tolist(),
-            kind__in=[UnitSuccession.Kind.MERGER, UnitSuccession.Kind.DISSOLUTION,
-                      UnitSuccession.Kind.RENAME, UnitSuccession.Kind.REORGANISATION])
+            # Not DISSOLUTION: a district handing its communes over is no merger of values.
+            kind__in=[UnitSuccession.Kind.MERGER, UnitSuccession.Kind.RENAME,
+                      UnitSuccession.Kind.REORGANISATION])
             .values_list("predecessor_id", "successor_id")):
         if succ not in assessed:
             out.setdefault(succ, []).append(pred)

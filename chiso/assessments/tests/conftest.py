@@ -18,6 +18,7 @@ from django.utils import translation
 from chiso.assessments.models import Assessment, Framework, FrameworkNode, Scope
 from chiso.metrics.models import Period
 from chiso.orgs.models import OrgUnit
+from chiso.rounds import workflow
 from chiso.rounds.models import ReportingRound, RoundTarget
 
 N = FrameworkNode.Kind
@@ -79,6 +80,7 @@ def make_assessment(framework: Framework, owner: OrgUnit, year: int = 2026,
                                         opens_on=dt.date(year, 10, 1),
                                         deadline=dt.date(year, 10, 15))
     RoundTarget.objects.create(round=rnd, unit=owner, kinds=list(kinds))
+    workflow.sync_submissions(rnd)
     return Assessment.objects.create(name=f"Đánh giá CĐS {year}", framework=framework,
                                      year=year, owner=owner, round=rnd)
 
