@@ -264,7 +264,12 @@ class Coin:
         """Scores and ranks of every aggregate (requires the aggregate step)."""
         ds = self.get("Aggregated")
         agg_idx = [ds.codes.index(c) for c in self.framework.aggregates]
-        scores = np.where(ds.present[:, :, None], ds.values[:, :, agg_idx], np.nan)
+        if agg_idx and agg_idx == list(range(agg_idx[0], agg_idx[0] + len(agg_idx))):
+            scores = ds.values[:, :, agg_idx[0]:agg_idx[-1] + 1].copy()  # the usual layout
+        else:
+            scores = ds.values[:, :, agg_idx]
+        if not ds.present.all():
+            scores[~ds.present] = np.nan
         if self._ranks is None:
             self._ranks = rank_min(scores, axis=1, descending=True)
         keys = list(self.row_keys or [])

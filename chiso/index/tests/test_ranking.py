@@ -101,6 +101,24 @@ def test_rank_min_is_one_plus_the_number_strictly_better_for_any_float(
         assert np.array_equal(r[ok], 1 + better.sum(axis=0))
 
 
+def _rank_by_counting(row: np.ndarray) -> np.ndarray:
+    return 1.0 + (row[None, :] > row[:, None]).sum(axis=1)
+
+
+@pytest.mark.parametrize("spread", [1, 3, 2**13])
+def test_rank_min_exact_for_values_that_differ_only_in_their_last_bits(spread: int) -> None:
+    # rank_min orders rows with one sort of keys whose lowest bits carry the position; keys
+    # equal but for those bits must still be ordered (and tied) exactly, including when a
+    # whole row has to fall back to a full argsort.
+    rng = np.random.default_rng(spread)
+    base = 1.0 + np.arange(600) * (spread * 2.0**-52)
+    rows = np.stack([rng.permutation(base), rng.choice(base[:5], size=600),
+                     np.where(rng.random(600) < 0.5, base, np.nextafter(base, 2))])
+    ranks = rank_min(rows, axis=1)
+    for row, r in zip(rows, ranks, strict=True):
+        assert np.array_equal(r, _rank_by_counting(row))
+
+
 @settings(max_examples=100, deadline=None)
 @given(
     st.lists(
