@@ -6,3 +6,13 @@ class DashboardsConfig(AppConfig):
     name = "chiso.dashboards"
     label = "dashboards"
     verbose_name = _("Bảng điều khiển")
+
+    def ready(self) -> None:
+        from chiso.orgs.navigation import NavItem, UnitLink, register, register_unit_link
+
+        from .scope import LEADER_ROLES
+
+        # The leaders' landing page: first after the home page in the menu.
+        register(NavItem("dashboard", _("Tổng quan"), "dashboard", roles=LEADER_ROLES, order=1))
+        register_unit_link(UnitLink("unit_dashboard", _("Bảng điều khiển của đơn vị"),
+                                    "unit_dashboard", order=5))

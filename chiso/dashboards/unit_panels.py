@@ -1,0 +1,98 @@
+"""The panels of a unit's dashboard: what it has to do, and how it compares with its peers.
+
+A unit's dashboard shows that unit only (its people may see nothing else); peers appear
+only as the average, the best and the unit's rank among them, never by name.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chiso.orgs.models import OrgUnit
+from chiso.rounds import inbox
+from chiso.rounds.models import Submission
+
+from . import figures
+from .panels import VALUE_EVENTS, Panel
+from .scope import Filters
+
+UNIT: dict[str, Panel] = {}
+
+
+def unit_panel(name: str, title: str, on: tuple[str, ...] = VALUE_EVENTS, wide: bool = False):
+    def register(fn):
+        UNIT[name] = Panel(name, title, fn, on, wide)
+        return fn
+    return register
+
+
+S = Submission.State
+
+
+@unit_panel("unit_inbox", _("Việc cần làm của đơn vị"))
+def unit_inbox_data(unit: OrgUnit, filters: Filters, user) -> dict:
+    """The unit's forms still to send: returned for correction, overdue, due (as in the
+    reporters' inbox, chiso.rounds.inbox, but for this unit whoever looks)."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    entries = []
+    subs = (Submission.objects.filter(unit=unit, round__opens_on__lte=today,
+                                      state__in=(S.DRAFT, S.RETURNED, S.APPROVED,
+                                                 S.PENDING_APPROVAL))
+            .select_related("round", "round__period", "unit").prefetch_related("reviews"))
+    for sub in subs:
+        if sub.state == S.RETURNED:
+            reasons = "; ".join(dict.fromkeys(r.reason for r in sub.reviews.all()
+                                              if r.verdict == "returned" and r.reason))
+            entries.append(inbox.InboxEntry("returned", sub, sub.deadline_end, reasons))
+        elif sub.is_past_deadline(now) and not sub.has_submitted:
+            entries.append(inbox.InboxEntry("overdue", sub, sub.deadline_end))
+        elif not sub.is_past_deadline(now):
+            entries.append(inbox.InboxEntry("due", sub, sub.deadline_end))
+    entries.sort(key=lambda e: e.sort_key)
+    rows = [{"entry": e, "url": reverse("submission_form", args=[e.submission.round_id,
+                                                                  unit.code])}
+            for e in entries]
+    counts = {k: sum(1 for e in entries if e.kind == k) for k in ("overdue", "returned", "due")}
+    return {"rows": rows, "counts": counts}
+
+
+def peers_of(unit: OrgUnit) -> list[OrgUnit]:
+    """Current units of the same kind under the same parent (the unit included)."""
+    if unit.parent_id is None:
+        return [unit]
+    return list(OrgUnit.objects.filter(parent_id=unit.parent_id, kind=unit.kind,
+                                       valid_to__isnull=True).order_by("name"))
+
+
+@unit_panel("unit_metrics", _("Chỉ tiêu của đơn vị so với các đơn vị cùng loại"), wide=True)
+def unit_metrics_data(unit: OrgUnit, filters: Filters, user) -> dict:
+    peers = peers_of(unit)
+    if unit not in peers:
+        peers.append(unit)
+    metrics = figures.rate_metrics()
+    figs = figures.by_unit(metrics, peers, filters.year)
+    rows = []
+    for m in metrics:
+        mine = figs.get((m.pk, unit.pk))
+        values = [f.value for u in peers if (f := figs.get((m.pk, u.pk))) and f.value is not None]
+        if mine is None or mine.value is None:
+            continue
+        better = [v for v in values if (v > mine.value if m.direction > 0 else v < mine.value)]
+        rows.append({"metric": m, "value": mine.value, "rank": len(better) + 1,
+                     "of": len(values), "mean": sum(values) / len(values),
+                     "best": max(values) if m.direction > 0 else min(values),
+                     "url": reverse("metric_detail", args=[m.code])})
+    chart = {"kind": "bar_compare", "unit": "percent",
+             "categories": [r["metric"].code for r in rows],
+             "names": [r["metric"].name for r in rows],
+             "series": [
+                 {"name": str(_("Đơn vị")), "data": [round(r["value"], 2) for r in rows]},
+                 {"name": str(_("Trung bình đơn vị cùng loại")),
+                  "data": [round(r["mean"], 2) for r in rows]},
+                 {"name": str(_("Cao nhất")), "data": [round(r["best"], 2) for r in rows]},
+             ],
+             "links": [r["url"] for r in rows]}
+    return {"rows": rows, "chart": chart, "n_peers": len(peers), "year": filters.year}

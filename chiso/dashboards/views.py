@@ -1,0 +1,108 @@
+"""Dashboard pages: plain functions, permissions from chiso.orgs.permissions only.
+
+Every page renders its panels on the server; `panel` views re-render one panel when a
+live event says its numbers changed (see panels.py and static/chiso/dashboards/live.js).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from chiso.orgs import permissions
+from chiso.orgs.models import OrgUnit
+
+from . import panels, scope, unit_panels
+from .scope import Filters
+
+
+def _leader_scope(request: HttpRequest) -> OrgUnit:
+    if not scope.may_open_leader(request.user):
+        raise PermissionDenied("Trang tổng quan dành cho lãnh đạo, cơ quan thường trực và tổ thẩm định.")
+    unit = scope.leader_scope(request.user, request.GET.get("don_vi") or None)
+    if unit is None:
+        raise PermissionDenied("Bạn không có quyền xem tổng quan của đơn vị này.")
+    return unit
+
+
+def _render_panels(registry: dict, names, unit: OrgUnit, filters: Filters, user) -> list[dict]:
+    out = []
+    for name in names:
+        p = registry[name]
+        out.append({"panel": p, "data": p.compute(unit, filters, user),
+                    "template": f"dashboards/panels/{p.name}.html"})
+    return out
+
+
+@login_required
+def leader(request: HttpRequest) -> HttpResponse:
+    unit = _leader_scope(request)
+    filters = Filters.from_request(request, scope.default_unit_type(unit))
+    base = reverse("dashboard_panel", args=["__name__"])
+    return render(request, "dashboards/leader.html", {
+        "unit": unit, "filters": filters, "unit_types": scope.UNIT_TYPES.items(),
+        "panels": _render_panels(panels.LEADER, panels.LEADER, unit, filters, request.user),
+        "panel_url": base, "query": filters.query(don_vi=unit.code),
+        "stream_url": reverse("dashboard_feed") + f"?don_vi={unit.code}",
+        "years": _years(filters),
+        "scopes": _other_scopes(request.user, unit),
+        **panels.filter_choices(unit),
+    })
+
+
+@login_required
+def leader_panel(request: HttpRequest, name: str) -> HttpResponse:
+    if name not in panels.LEADER:
+        raise Http404
+    unit = _leader_scope(request)
+    filters = Filters.from_request(request, scope.default_unit_type(unit))
+    item = _render_panels(panels.LEADER, [name], unit, filters, request.user)[0]
+    return render(request, "dashboards/panel.html", {"p": item, "unit": unit,
+                                                      "filters": filters})
+
+
+@login_required
+@permissions.unit_permission("view")
+def unit_dashboard(request: HttpRequest, unit: OrgUnit) -> HttpResponse:
+    filters = Filters.from_request(request)
+    return render(request, "dashboards/unit.html", {
+        "unit": unit, "filters": filters,
+        "panels": _render_panels(unit_panels.UNIT, unit_panels.UNIT, unit, filters, request.user),
+        "panel_url": reverse("unit_dashboard_panel", args=[unit.code, "__name__"]),
+        "query": filters.query(),
+        "stream_url": reverse("dashboard_feed") + f"?don_vi={unit.code}&chi_don_vi=1",
+        "years": _years(filters),
+    })
+
+
+@login_required
+@permissions.unit_permission("view")
+def unit_dashboard_panel(request: HttpRequest, unit: OrgUnit, name: str) -> HttpResponse:
+    if name not in unit_panels.UNIT:
+        raise Http404
+    filters = Filters.from_request(request)
+    item = _render_panels(unit_panels.UNIT, [name], unit, filters, request.user)[0]
+    return render(request, "dashboards/panel.html", {"p": item, "unit": unit,
+                                                      "filters": filters})
+
+
+def _years(filters: Filters) -> list[int]:
+    from .figures import known_years
+
+    years = set(known_years()) | {filters.year, scope.today().year}
+    return sorted(years, reverse=True)
+
+
+def _other_scopes(user, current: OrgUnit) -> list[OrgUnit]:
+    """Units whose overview the user may switch to: their own subtree-role units and,
+    for a national view, the provinces."""
+    units = {m.unit.pk: m.unit for m in permissions.memberships(user)
+             if m.role in permissions.SUBTREE_ROLES}
+    if current.parent_id is None or len(units) == 0:
+        for child in current.children.filter(valid_to__isnull=True,
+                                             kind__in=scope.UNIT_TYPES["tinh"][1]).order_by("name"):
+            units.setdefault(child.pk, child)
+    return sorted(units.values(), key=lambda u: (len(u.path), u.name))
