@@ -402,6 +402,9 @@ class LineResult:
     reading: Reading | None = None
     projection: F.Forecast | None = None
     steps: dict[int, float] = field(default_factory=dict)
+    points: list[tuple[float, float]] = field(default_factory=list)  # for the chart
+    goal_text: str = ""
+    value_text: str = ""
 
     @property
     def level_label(self) -> str:
@@ -454,6 +457,8 @@ def evaluate_line(target: Target, unit: OrgUnit, level: int | None, steps: dict[
         line.explanation = _("Chỉ tiêu chưa gắn với số liệu đo nên chưa đánh giá được.")
         return line
     series = store.series(metric, unit, level)
+    if with_interval:  # the target's page draws the series
+        line.points = store.points(metric, series)
 
     if as_of >= deadline:
         reading = store.reading(metric, series, final_year)
@@ -530,6 +535,12 @@ def evaluate(target: Target, store: ValueStore, as_of: dt.date,
     unit = target.unit or target.plan.owner
     lines = [evaluate_line(target, unit, level, goals[level], store, as_of, with_interval)
              for level in sorted(goals, key=lambda lv: -1 if lv is None else lv)]
+    for ln in lines:
+        if target.comparison == Target.Comparison.TOP_N:
+            ln.goal_text = _("nhóm %(n)s") % {"n": format_number(ln.goal, 0)}
+        else:
+            ln.goal_text = fmt(target.metric, ln.goal)
+        ln.value_text = fmt(target.metric, ln.value, target.comparison)
     worst = min(lines, key=lambda ln: TargetStatus.SEVERITY[ln.status]).status
     return TargetResult(target.pk, worst, lines)
 

@@ -17,7 +17,7 @@ from chiso.plans.counts import (
 from chiso.plans.models import Task, TaskUpdate
 from chiso.plans.status import TargetStatus, TaskStatus
 
-from .conftest import make_target, put
+from .fixtures import make_target, put
 
 
 def make_tasks(plan, unit, completions):

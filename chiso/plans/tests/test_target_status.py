@@ -11,7 +11,7 @@ from chiso.plans.models import Target
 from chiso.plans.status import TargetStatus as S
 from chiso.plans.status import target_statuses
 
-from .conftest import make_target, put
+from .fixtures import make_target, put
 
 AFTER_2023 = dt.date(2024, 3, 1)
 
