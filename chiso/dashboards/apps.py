@@ -10,6 +10,7 @@ class DashboardsConfig(AppConfig):
     def ready(self) -> None:
         from chiso.orgs.navigation import NavItem, UnitLink, register, register_unit_link
 
+        from . import dti, plan_panels, signals  # noqa: F401 (they register panels, receivers)
         from .scope import LEADER_ROLES
 
         # The leaders' landing page: first after the home page in the menu.

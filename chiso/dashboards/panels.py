@@ -174,9 +174,23 @@ def metric_heatmap_data(scope: OrgUnit, filters: Filters, user) -> dict:
             "missing": [u for u in units if u not in units_with], "year": filters.year}
 
 
+# The order of the leader's panels on the page: headline figures first, then what needs
+# action, then the comparisons and trends.
+LEADER_ORDER = ["dti_tiles", "plan_status", "completeness", "overdue", "overdue_tasks",
+                "dti_radar", "dti_trend", "dti_ranking", "dti_heatmap", "targets_at_risk",
+                "silent", "metric_trend", "metric_heatmap"]
+
+
+def leader_names() -> list[str]:
+    return [n for n in LEADER_ORDER if n in LEADER] + [n for n in LEADER if n not in LEADER_ORDER]
+
+
 def filter_choices(unit: OrgUnit) -> dict:
-    """Choices for the pillar and plan filters (empty until frameworks and plans exist)."""
-    return {"pillars": [], "plans": []}
+    """Choices for the pillar and plan filters."""
+    from .dti import pillar_choices
+    from .plan_panels import plan_choices
+
+    return {"pillars": pillar_choices(unit), "plans": plan_choices(unit)}
 
 
 def _round(fig: figures.Figure | None, digits: int = 2) -> float | None:

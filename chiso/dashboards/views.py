@@ -44,7 +44,8 @@ def leader(request: HttpRequest) -> HttpResponse:
     base = reverse("dashboard_panel", args=["__name__"])
     return render(request, "dashboards/leader.html", {
         "unit": unit, "filters": filters, "unit_types": scope.UNIT_TYPES.items(),
-        "panels": _render_panels(panels.LEADER, panels.LEADER, unit, filters, request.user),
+        "panels": _render_panels(panels.LEADER, panels.leader_names(), unit, filters,
+                                 request.user),
         "panel_url": base, "query": filters.query(don_vi=unit.code),
         "stream_url": reverse("dashboard_feed") + f"?don_vi={unit.code}",
         "years": _years(filters),
