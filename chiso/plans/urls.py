@@ -14,4 +14,9 @@ urlpatterns: list = [
     path("ke-hoach/don-vi/<str:code>/viec-can-lam/", views_intake.unit_inbox,
          name="plans_unit_inbox"),
     path("ke-hoach/chua-cap-nhat/", views_intake.silent, name="plans_silent"),
+    path("ke-hoach/tao-moi/", views_intake.plan_create, name="plans_create"),
+    path("ke-hoach/<int:pk>/dan-bang/", views_intake.paste_table, name="plans_paste"),
+    path("ke-hoach/<int:pk>/mau-excel/", views_intake.template_download, name="plans_template"),
+    path("ke-hoach/<int:pk>/tai-len/", views_intake.template_upload, name="plans_upload"),
+    path("ke-hoach/<int:pk>/sao-chep/", views_intake.plan_copy, name="plans_copy"),
 ]
