@@ -92,3 +92,101 @@ def rounds(tree, people, metrics):
 
 def as_decimal(x) -> Decimal:
     return Decimal(str(x))
+
+
+# --- assessments: results as chiso.assessments.scoring writes them ----------------------
+@pytest.fixture
+def dti(tree, people):
+    """A framework (total, pillars A and B, main indices A1 under A, B1 under B).
+
+    - P1's own assessment of 2025 over C1, C2, A1 (provisional);
+    - the national assessment of 2025 over P1 and P2 (published, public);
+    - official published DTI of P1 for 2023 and 2024.
+    """
+    from chiso.assessments.models import (
+        Assessment,
+        Framework,
+        FrameworkNode,
+        PublishedResult,
+        Result,
+        Scope,
+    )
+
+    N = FrameworkNode.Kind
+    fw = Framework.objects.create(code="FW", name="Bộ chỉ số thử", year=2025,
+                                  scope=Scope.LOCAL_INDEX)
+    total = FrameworkNode.objects.create(framework=fw, code="DTI", name="DTI", kind=N.TOTAL,
+                                         max_points=100, order=0)
+    pa = FrameworkNode.objects.create(framework=fw, code="A", name="Chính quyền số",
+                                      kind=N.PILLAR, max_points=60, order=1)
+    pb = FrameworkNode.objects.create(framework=fw, code="B", name="Xã hội số", kind=N.PILLAR,
+                                      max_points=40, order=2)
+    a1 = FrameworkNode.objects.create(framework=fw, code="A1", name="Dịch vụ công",
+                                      kind=N.MAIN, max_points=60, order=3)
+    b1 = FrameworkNode.objects.create(framework=fw, code="B1", name="Kỹ năng số",
+                                      kind=N.MAIN, max_points=40, order=4)
+    a1.parents.set([total, pa])
+    b1.parents.set([total, pb])
+    pa.parents.set([total])
+    pb.parents.set([total])
+
+    def assessment(name, owner, state, visibility):
+        rnd = ReportingRound.objects.create(
+            name=name, owner=owner, period=Period.objects.for_code("2025"),
+            opens_on=dt.date(2025, 10, 1), deadline=dt.date(2025, 10, 15))
+        return Assessment.objects.create(name=name, framework=fw, year=2025, owner=owner,
+                                         round=rnd, state=state, visibility=visibility,
+                                         published_at=timezone.now() if state == "published"
+                                         else None)
+
+    local = assessment("Đánh giá CĐS cấp xã 2025", tree["P1"], "provisional", "owner")
+    national = assessment("DTI cấp tỉnh 2025", tree["VN"], "published", "public")
+    # unit → (total, A, B, A1, B1, rank, change, places)
+    scores = {
+        local: {"C1": (0.70, 0.80, 0.55, 0.80, 0.55, 2, 0.05, 1),
+                "C2": (0.82, 0.90, 0.70, 0.90, 0.70, 1, -0.01, 0),
+                "A1": (0.40, 0.50, 0.25, 0.50, 0.25, 3, None, None)},
+        national: {"P1": (0.6512, 0.70, 0.58, 0.70, 0.58, 1, 0.0312, 2),
+                   "P2": (0.5020, 0.45, 0.58, 0.45, 0.58, 2, -0.02, -1)},
+    }
+    for a, rows in scores.items():
+        for code, (t, sa, sb, sa1, sb1, rank, change, places) in rows.items():
+            for node, score in ((total, t), (pa, sa), (pb, sb), (a1, sa1), (b1, sb1)):
+                Result.objects.create(assessment=a, unit=tree[code], node=node, score=score,
+                                      rank=rank if node == total else None,
+                                      change=change if node == total else None,
+                                      places=places if node == total else None)
+    PublishedResult.objects.create(year=2023, scope=Scope.PROVINCIAL_DTI, unit=tree["P1"],
+                                   value=0.55, rank=5, rank_of=63)
+    PublishedResult.objects.create(year=2024, scope=Scope.PROVINCIAL_DTI, unit=tree["P1"],
+                                   value=0.62, rank=3, rank_of=63)
+    return {"local": local, "national": national, "nodes": (total, pa, pb, a1, b1)}
+
+
+# --- plans ------------------------------------------------------------------------------
+@pytest.fixture
+def plans(tree, values):
+    """P1's plan: one target on HS_TT at P1 (≥ 95 % in 2025: not achieved, the rate is
+    about 50 %), one task overdue (lead C1), one done, one cancelled; P2's plan with an
+    overdue task that P1's dashboard must not count."""
+    from chiso.plans.models import Plan, Target, TargetValue, Task
+
+    today = timezone.localdate()
+    plan = Plan.objects.create(kind="plan", number="59/KH-UBND", title="Kế hoạch CĐS",
+                               issuer=tree["P1"], owner=tree["P1"], start_year=2024,
+                               end_year=2025)
+    target = Target.objects.create(plan=plan, code="1", statement="Tỷ lệ hồ sơ trực tuyến "
+                                   "đạt 95 %", metric=values, unit=tree["P1"], comparison="gte")
+    TargetValue.objects.create(target=target, year=2025, value=Decimal("95"))
+    late = Task.objects.create(plan=plan, code="1", description="Xây dựng kho dữ liệu",
+                               lead_unit=tree["C1"], due_date=today - dt.timedelta(days=20))
+    Task.objects.create(plan=plan, code="2", description="Tập huấn kỹ năng số",
+                        lead_unit=tree["A1"], due_date=today - dt.timedelta(days=40),
+                        completed_at=today - dt.timedelta(days=50))
+    Task.objects.create(plan=plan, code="3", description="Việc đã hủy", lead_unit=tree["C2"],
+                        cancelled=True, cancel_reason="Không còn cần thiết")
+    other = Plan.objects.create(kind="plan", title="Kế hoạch tỉnh Hai", issuer=tree["P2"],
+                                owner=tree["P2"], start_year=2025, end_year=2025)
+    Task.objects.create(plan=other, description="Việc của tỉnh Hai", lead_unit=tree["C3"],
+                        due_date=today - dt.timedelta(days=3))
+    return {"plan": plan, "target": target, "late": late}

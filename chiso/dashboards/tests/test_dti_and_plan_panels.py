@@ -1,0 +1,129 @@
+"""DTI and plan panels show exactly what the assessments and plans apps computed."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from chiso.assessments.models import Result
+from chiso.dashboards import dti as D
+from chiso.dashboards import plan_panels
+from chiso.dashboards.scope import Filters
+from chiso.plans import counts as plan_counts
+from chiso.plans.status import TargetStatus, TaskStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def f(year=2025, **kw) -> Filters:
+    return Filters(year=year, **kw)
+
+
+def test_tiles_of_a_province_come_from_the_national_assessment(dti, tree, people):
+    data = D.dti_tiles_data(tree["P1"], f(), people["leader"])
+    assert data["source"] == "assessment" and data["assessment"] == dti["national"]
+    assert (data["score"], data["rank"], data["of"], data["places"]) == (0.6512, 1, 2, 2)
+    assert data["change"] == pytest.approx(0.0312)
+    assert [(p.node.code, p.score) for p in sorted(data["pillars"], key=lambda p: p.node.code)] \
+        == [("A", 0.70), ("B", 0.58)]
+
+
+def test_tiles_fall_back_on_the_official_published_results(dti, tree, people):
+    data = D.dti_tiles_data(tree["P1"], f(2024), people["leader"])
+    assert data["source"] == "official"
+    assert (data["score"], data["rank"], data["of"]) == (0.62, 3, 63)
+    assert data["change"] == pytest.approx(0.07) and data["places"] == 2
+
+
+def test_radar_is_the_scope_against_average_and_best_of_its_peers(dti, tree, people):
+    chart = D.dti_radar_data(tree["P1"], f(), people["leader"])["chart"]
+    assert chart["categories"] == ["Chính quyền số", "Xã hội số"]
+    mine, mean, best = (s["data"] for s in chart["series"])
+    pillars = dti["nodes"][1:3]
+    for i, node in enumerate(pillars):
+        scores = list(Result.objects.filter(assessment=dti["national"], node=node)
+                      .values_list("score", flat=True))
+        assert mine[i] == Result.objects.get(assessment=dti["national"], node=node,
+                                             unit=tree["P1"]).score
+        assert mean[i] == pytest.approx(sum(scores) / len(scores))
+        assert best[i] == max(scores)
+
+
+def test_trend_joins_official_years_and_assessed_years(dti, tree, people):
+    chart = D.dti_trend_data(tree["P1"], f(), people["leader"])["chart"]
+    assert chart["categories"] == ["2023", "2024", "2025"]
+    total = next(s for s in chart["series"] if s["code"] == "DTI")
+    assert total["data"] == [0.55, 0.62, 0.6512]
+
+
+def test_ranking_and_heatmap_of_the_units_under_the_province(dti, tree, people):
+    ranking = D.dti_ranking_data(tree["P1"], f(), people["leader"])
+    assert ranking["assessment"] == dti["local"]
+    # No unit-type filter: the province's communes and wards (its default comparison).
+    assert ranking["chart"]["categories"] == ["Phường Hai", "Xã Một"]
+    assert ranking["chart"]["series"][0]["data"] == [0.82, 0.70]
+    agencies = D.dti_ranking_data(tree["P1"], f(unit_type="so"), people["leader"])
+    assert agencies["chart"]["categories"] == ["Sở Y tế"]
+    heat = D.dti_heatmap_data(tree["P1"], f(), people["leader"])["chart"]
+    assert heat["x"] == ["A1", "B1"] and heat["y"] == ["Phường Hai", "Sở Y tế", "Xã Một"]
+    direct = {(r.node.code, r.unit.name): r.score for r in Result.objects.filter(
+        assessment=dti["local"], node__kind="main").select_related("node", "unit")}
+    assert {(heat["x"][x], heat["y"][y]): v for x, y, v in heat["cells"]} == direct
+
+
+def test_the_pillar_filter_keeps_the_main_indices_of_that_pillar(dti, tree, people):
+    heat = D.dti_heatmap_data(tree["P1"], f(pillar="B"), people["leader"])["chart"]
+    assert heat["x"] == ["B1"]
+
+
+def test_a_unit_person_does_not_read_an_internal_assessment(dti, tree, people):
+    # The local assessment is provisional and for the owner only.
+    assert D.assessment_over(people["reporter"], tree["P1"], 2025) is None
+    assert D.assessment_over(people["leader"], tree["P1"], 2025) == dti["local"]
+    # The published national one is readable by anyone signed in.
+    assert D.assessment_of_unit(people["reporter"], tree["P1"], 2025) == dti["national"]
+
+
+def test_national_scope_ranks_the_provinces(dti, tree, people):
+    ranking = D.dti_ranking_data(tree["VN"], f(), None)
+    assert ranking["chart"]["categories"] == ["Tỉnh Một", "Tỉnh Hai"]
+    assert ranking["chart"]["ranks"] == [1, 2]
+
+
+def test_plan_counts_are_those_of_the_plans_app(plans, tree):
+    data = plan_panels.plan_status_data(tree["P1"], f(), None)
+    direct = plan_counts.count(plan_counts.Scope(plans=[plans["plan"]]), timezone.localdate())
+    assert dict(data["c"].targets) == dict(direct.targets) == {TargetStatus.NOT_ACHIEVED: 1}
+    assert dict(data["c"].tasks) == dict(direct.tasks) == {
+        TaskStatus.OVERDUE: 1, TaskStatus.DONE: 1, TaskStatus.CANCELLED: 1}
+    assert data["c"].tasks_done == 1
+
+
+def test_targets_at_risk_list_the_failing_target_with_its_figures(plans, tree):
+    data = plan_panels.targets_at_risk_data(tree["P1"], f(), None)
+    (row,) = data["rows"]
+    assert row["target"] == plans["target"]
+    assert row["result"].status == TargetStatus.NOT_ACHIEVED
+    assert row["line"].goal == 95.0
+    assert data["chart"]["series"][0]["data"] == [95.0]
+
+
+def test_overdue_tasks_by_lead_unit_stay_inside_the_province(plans, tree):
+    data = plan_panels.overdue_tasks_data(tree["P1"], f(), None)
+    assert data["count"] == 1
+    assert [(r["unit"].code, [t["task"] for t in r["tasks"]]) for r in data["rows"]] == \
+        [("C1", [plans["late"]])]
+
+
+def test_the_plan_filter_narrows_to_one_plan(plans, tree):
+    assert plan_panels.plan_status_data(tree["P1"], f(plan=plans["plan"].pk), None)["c"].n_tasks == 3
+    assert plan_panels.plan_status_data(tree["P1"], f(plan=999999), None)["empty"]
+
+
+def test_the_leader_page_renders_every_panel_with_data(client, people, dti, plans, rounds):
+    client.force_login(people["leader"])
+    body = client.get("/tong-quan/?nam=2025").content.decode()
+    for figure in ('data-figure="dti-score">0,6512', 'data-figure="dti-rank">1<small>/2',
+                   'data-figure="overdue-tasks">1', 'data-figure="targets-done">0<small>/1',
+                   'data-figure="tasks-done">1<small>/3'):
+        assert figure in body, figure
