@@ -6,3 +6,10 @@ class AssessmentsConfig(AppConfig):
     name = "chiso.assessments"
     label = "assessments"
     verbose_name = _("Đánh giá chuyển đổi số")
+
+    def ready(self) -> None:
+        from chiso.orgs.navigation import NavItem, UnitLink, register, register_unit_link
+
+        register(NavItem("assessments", _("Đánh giá DTI"), "assessments:list", order=20))
+        register_unit_link(UnitLink("unit_assessments", _("Kết quả đánh giá chuyển đổi số"),
+                                    "assessments:unit", order=30))

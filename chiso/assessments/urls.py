@@ -1,9 +1,39 @@
+"""URLs of the assessments app, all under "danh-gia/". The self-assessment and appraisal
+pages (views_entry) add theirs in their own block below."""
+
 from django.urls import path
 
-from . import views_entry
+from . import views, views_entry, views_frameworks
 
-urlpatterns: list = [
-    # self-assessment and appraisal (views_entry)
+app_name = "assessments"
+
+urlpatterns = [
+    # results
+    path("danh-gia/", views.assessment_list, name="list"),
+    path("danh-gia/don-vi/<str:code>/", views.unit_assessments, name="unit"),
+    path("danh-gia/<int:pk>/xep-hang/", views.ranking, name="ranking"),
+    path("danh-gia/<int:pk>/so-sanh/", views.compare, name="compare"),
+    path("danh-gia/<int:pk>/cong-bo/", views.publish, name="publish"),
+    path("danh-gia/<int:pk>/tinh-lai/", views.recompute, name="recompute"),
+    path("danh-gia/<int:pk>/don-vi/<str:code>/", views.scorecard, name="scorecard"),
+    path("danh-gia/<int:pk>/don-vi/<str:code>/giai-thich/<str:node_code>/", views.explain,
+         name="explain"),
+    path("danh-gia/<int:pk>/don-vi/<str:code>/khoang-cach/", views.gap, name="gap"),
+    path("danh-gia/<int:pk>/don-vi/<str:code>/de-xuat-nhiem-vu/", views.make_task,
+         name="make_task"),
+    # frameworks
+    path("danh-gia/bo-chi-so/", views_frameworks.framework_list, name="framework_list"),
+    path("danh-gia/bo-chi-so/nhap/", views_frameworks.framework_import, name="framework_import"),
+    path("danh-gia/bo-chi-so/<int:pk>/", views_frameworks.framework_detail,
+         name="framework_detail"),
+    path("danh-gia/bo-chi-so/<int:pk>/tai-ve.<str:fmt>", views_frameworks.framework_export,
+         name="framework_export"),
+    path("danh-gia/bo-chi-so/<int:pk>/sao-chep/", views_frameworks.framework_clone,
+         name="framework_clone"),
+]
+
+# self-assessment and appraisal (views_entry)
+urlpatterns += [
     path("danh-gia/tu-danh-gia/", views_entry.my_assessments, name="my_assessments"),
     path("danh-gia/<int:pk>/tu-danh-gia/<str:code>/", views_entry.selfassess_form,
          name="selfassess_form"),

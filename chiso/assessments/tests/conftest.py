@@ -88,3 +88,34 @@ def make_assessment(framework: Framework, owner: OrgUnit, year: int = 2026,
 @pytest.fixture
 def assessment(tree, framework):
     return make_assessment(framework, tree["P1"])
+
+
+SCORED_DECLARED = {
+    # C1 (commune): 7,5 + 5 + 25 + 30 = 67,5 / 100
+    "C1": {"1.1": {"a": 3, "b": 4}, "1.2": {"value": 3}, "2.1": {"value": "pho_chu_tich"},
+           "3.1": {"value": True}},
+    # C2 (ward): 10 + 10 + 50 + 0 = 70 / 100
+    "C2": {"1.1": {"a": 4, "b": 4}, "1.2": {"value": 4}, "2.1": {"value": "chu_tich"},
+           "3.1": {"value": False}},
+    # A1 (agency, 3.1 does not apply): 2,5 + 0 + 25 = 27,5 / 70
+    "A1": {"1.1": {"a": 1, "b": 4}, "1.2": {"value": 0}, "2.1": {"value": "pho_chu_tich"}},
+}
+
+
+@pytest.fixture
+def scored(assessment, tree):
+    """The assessment with every unit's entries scored and results computed (provisional)."""
+    from chiso.assessments import scoring
+    from chiso.assessments.models import ComponentEntry
+
+    assessment.groups = [{"code": "xa", "label": "Xã, phường", "kinds": ["commune", "ward"]},
+                         {"code": "so", "label": "Sở, ngành", "kinds": ["department"]}]
+    assessment.save()
+    nodes = {n.code: n for n in assessment.framework.nodes.filter(kind="component")}
+    entries = [ComponentEntry(assessment=assessment, unit=tree[u], node=nodes[c], declared=d,
+                              explanation=f"Giải trình {u} {c}")
+               for u, by_code in SCORED_DECLARED.items() for c, d in by_code.items()]
+    ComponentEntry.objects.bulk_create(entries)
+    scoring.score_entries(assessment)
+    scoring.recompute(assessment)
+    return assessment

@@ -1,0 +1,137 @@
+"""The ranking table as HTML rows and as XLSX/CSV downloads.
+
+The rows are built here as strings (escaped) rather than in a template loop: 3,400 units
+× 10 cells through the template engine cost several times the 150 ms page budget, while
+the same markup joined in Python takes a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from django.http import HttpResponse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from chiso.index.ranking import round_half_up
+from chiso.metrics.export import neutralise
+
+from .models import Assessment, FrameworkNode
+from .reading import Row
+
+
+def _rounded(values: list) -> list:
+    """Values rounded half up to 4 decimals, the whole column at once (engine rounding)."""
+    arr = np.array([np.nan if v is None else v for v in values], dtype=float)
+    return [None if math.isnan(v) else v for v in round_half_up(arr, 4).tolist()]
+
+
+def _score(v, comma: bool) -> str:
+    if v is None:
+        return "–"
+    text = f"{v:.4f}"
+    return text.replace(".", ",") if comma else text
+
+
+def _signed(v, comma: bool) -> str:
+    if v is None:
+        return ""
+    text = f"{v:+.4f}"
+    return text.replace(".", ",") if comma else text
+
+
+def _places(v) -> tuple[str, str]:
+    if v is None:
+        return "", ""
+    if v > 0:
+        return f"▲ {v}", "up"
+    if v < 0:
+        return f"▼ {-v}", "down"
+    return "=", "same"
+
+
+def ranking_body(rows: Sequence[Row], nodes: Sequence[FrameworkNode], card_url: str,
+                 in_group: bool) -> SafeString:
+    comma = (get_language() or "vi") != "en"
+    total = nodes[0].code
+    label_up, label_down = _("tăng"), _("giảm")
+    illustrative = escape(_("minh họa"))
+    columns = {n.code: _rounded([r.value(n.code) for r in rows]) for n in nodes}
+    changes = _rounded([r.value(total, "change") for r in rows])
+    out = []
+    for i, r in enumerate(rows):
+        rank = r.value(total, "rank_in_group" if in_group else "rank")
+        places, cls = _places(r.value(total, "places"))
+        cells = [f'<td class="num rank">{rank if rank is not None else "–"}</td>',
+                 f'<td><a href="{card_url.replace("__CODE__", escape(r.code))}">'
+                 f'{escape(r.name)}</a>'
+                 + (f' <span class="badge demo">{illustrative}</span>' if r.illustrative else "")
+                 + "</td>"]
+        for n in nodes:
+            v = columns[n.code][i]
+            cells.append(f'<td class="num" data-v="{"" if v is None else v}">'
+                         f'{_score(v, comma)}</td>')
+        band = r.value(total, "band") or ""
+        cells.append(f"<td>{escape(band)}</td>")
+        title = label_up if cls == "up" else label_down if cls == "down" else ""
+        cells.append(f'<td class="num">{_signed(changes[i], comma)}</td>'
+                     f'<td class="num places {cls}" title="{title}">{places}</td>')
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    return mark_safe("\n".join(out))
+
+
+def _header(nodes: Sequence[FrameworkNode], in_group: bool) -> list[str]:
+    return [_("Hạng trong nhóm") if in_group else _("Hạng"), _("Mã đơn vị"), _("Đơn vị"),
+            *[n.name for n in nodes], _("Mức"), _("Thay đổi so với năm trước"),
+            _("Thay đổi thứ hạng (bậc)"), _("Dữ liệu minh họa")]
+
+
+def _record(r: Row, nodes: Sequence[FrameworkNode], in_group: bool) -> list:
+    total = nodes[0].code
+    values = _rounded([r.value(n.code) for n in nodes])
+    change = _rounded([r.value(total, "change")])[0]
+    return [r.value(total, "rank_in_group" if in_group else "rank"), neutralise(r.code),
+            neutralise(r.name), *values, neutralise(r.value(total, "band") or ""),
+            change, r.value(total, "places"),
+            _("có") if r.illustrative else ""]
+
+
+def download(assessment: Assessment, nodes: Sequence[FrameworkNode], rows: Sequence[Row],
+             fmt: str, in_group: bool) -> HttpResponse:
+    name = f"xep-hang-{assessment.year}-{assessment.pk}"
+    header = _header(nodes, in_group)
+    note = (_("Kết quả tạm tính, chưa công bố.") if not assessment.is_published
+            else _("Kết quả đã công bố."))
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(header)
+        for r in rows:
+            rec = _record(r, nodes, in_group)
+            # Numbers with the decimal comma, as the metrics export does: 0,7024 survives.
+            writer.writerow([str(v).replace(".", ",") if isinstance(v, float) and not
+                             math.isnan(v) else ("" if v is None else v) for v in rec])
+        response = HttpResponse("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(_("Xếp hạng"))
+        ws.append([assessment.name])
+        ws.append([note])
+        ws.append(header)
+        for r in rows:
+            ws.append(_record(r, nodes, in_group))
+        out = io.BytesIO()
+        wb.save(out)
+        response = HttpResponse(
+            out.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
