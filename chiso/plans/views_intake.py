@@ -29,6 +29,9 @@ from .models import Plan
 
 
 class PlanForm(forms.ModelForm):
+    document_url = forms.URLField(label=gettext_lazy("đường dẫn văn bản"), required=False,
+                                  max_length=500, assume_scheme="https")
+
     class Meta:
         model = Plan
         fields = ["kind", "number", "title", "issuer", "owner", "signed_on", "start_year",
