@@ -95,4 +95,4 @@ def unit_metrics_data(unit: OrgUnit, filters: Filters, user) -> dict:
                  {"name": str(_("Cao nhất")), "data": [round(r["best"], 2) for r in rows]},
              ],
              "links": [r["url"] for r in rows]}
-    return {"rows": rows, "chart": chart, "n_peers": len(peers), "year": filters.year}
+    return {"rows": rows, "chart": chart, "n_peers": len(peers) - 1, "year": filters.year}

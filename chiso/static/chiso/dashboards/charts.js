@@ -9,13 +9,14 @@
   var TONES = { ok: "#1d7a3a", warn: "#E69F00", bad: "#b3261e" };
   var lang = (document.documentElement.lang || "vi").indexOf("en") === 0 ? "en-GB" : "vi-VN";
 
-  function number(v, digits) {
+  function number(v, digits, fixed) {
     if (v === null || v === undefined || isNaN(v)) return "–";
-    return new Intl.NumberFormat(lang, { maximumFractionDigits: digits, minimumFractionDigits: 0 }).format(v);
+    return new Intl.NumberFormat(lang, { maximumFractionDigits: digits,
+                                         minimumFractionDigits: fixed ? digits : 0 }).format(v);
   }
   function formatter(unit) {
     if (unit === "percent") return function (v) { return number(v, 1) + (lang === "vi-VN" ? "\u00a0%" : "%"); };
-    if (unit === "score") return function (v) { return number(v, 4); };
+    if (unit === "score") return function (v) { return number(v, 4, true); };  // 0,7024 as the DTI publishes
     if (unit === "count" || unit === "rank") return function (v) { return number(v, 0); };
     return function (v) { return number(v, 2); };
   }
@@ -68,7 +69,9 @@
     ranking: function (d, o) {
       o.yAxis = { type: "category", data: d.categories, inverse: true,
                   axisLabel: { formatter: function (v) { return short(v, 24); } } };
-      o.xAxis = { type: "value", scale: true, axisLabel: { formatter: formatter(d.unit) } };
+      // Scores start at zero: a bar's length must be its value, not its distance to the worst.
+      o.xAxis = { type: "value", min: 0, axisLabel: { formatter: formatter(d.unit) } };
+      o.grid.right = 64;
       o.legend.show = false;
       var hl = d.highlight || [];
       o.series = d.series.map(function (s) {
@@ -78,6 +81,8 @@
       });
     },
     radar: function (d, o) {
+      if (d.categories.length < 3) { return BUILD.bar_compare(d, o); }  // two axes make no radar
+      o.tooltip.trigger = "item";
       o.radar = { indicator: d.categories.map(function (c, i) { return { name: short(c, 22), max: (d.max && d.max[i]) || 1 }; }),
                   radius: "62%" };
       delete o.grid;
@@ -98,7 +103,7 @@
                       formatter: function (v) { return formatter(d.unit)(v); },
                       inRange: { color: ["#fde725", "#5ec962", "#21918c", "#3b528b", "#440154"] } };
       o.series = [{ type: "heatmap", data: d.cells, label: { show: d.x.length <= 14, fontSize: 10,
-                    formatter: function (p) { return number(p.value[2], 0); } },
+                    formatter: function (p) { return number(p.value[2], d.unit === "score" ? 2 : 0); } },
                     emphasis: { itemStyle: { borderColor: "#000", borderWidth: 1 } } }];
       var height = Math.max(260, 26 * d.y.length + 130);
       return height;
