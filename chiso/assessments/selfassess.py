@@ -156,6 +156,14 @@ def prefill_from(node: FrameworkNode, value: DataValue) -> dict[str, Any]:
     return {} if value.value is None else {sp[0]["name"]: _number(value.value)}
 
 
+def with_labels(node: FrameworkNode, sentence: str) -> str:
+    """The engine names a choice by its code (“chu_tich”); the person chose a label."""
+    for s in specs(node):
+        for c in s.get("choices", []) if s["type"] == "choice" else []:
+            sentence = sentence.replace(f"“{c.get('code')}”", f"“{c.get('label')}”")
+    return sentence
+
+
 def points_of(node: FrameworkNode, declared: dict, not_applicable: bool
               ) -> tuple[float | None, str]:
     """The engine's points and sentence for one component (None when not applicable)."""
@@ -163,7 +171,8 @@ def points_of(node: FrameworkNode, declared: dict, not_applicable: bool
         return None, _("không áp dụng – thành phần không tính vào điểm tối đa")
     if not node.rule:
         return None, _("thành phần thu thập thông tin, không tính điểm")
-    return scoring.component_points(node, declared, "vi")
+    points, sentence = scoring.component_points(node, declared, "vi")
+    return points, with_labels(node, sentence)
 
 
 @transaction.atomic
@@ -287,7 +296,7 @@ def _sentences(nodes: list[FrameworkNode], entries: dict[int, ComponentEntry]) -
             out[n.pk] = points_of(n, {}, e.not_applicable)[1]
             continue
         try:
-            out[n.pk] = scoring.explain_entries(n, [e], "vi")[0]
+            out[n.pk] = with_labels(n, scoring.explain_entries(n, [e], "vi")[0])
         except RuleError as exc:
             out[n.pk] = exc.vi
     return out
@@ -435,6 +444,7 @@ def save_component(assessment: Assessment, sub: Submission, node: FrameworkNode,
 
 
 # --- evidence -----------------------------------------------------------------------------
+@transaction.atomic
 def add_evidence(assessment: Assessment, sub: Submission, node: FrameworkNode, user, *,
                  upload: UploadedFile | None = None, number: str = "", url: str = "",
                  day: str = "", title: str = "", now: dt.datetime | None = None) -> Evidence:

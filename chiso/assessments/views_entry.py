@@ -68,7 +68,7 @@ def _node(assessment: Assessment, node_pk: int) -> FrameworkNode:
 
 
 def form_url(assessment: Assessment, unit: OrgUnit) -> str:
-    return reverse("selfassess_form", args=[assessment.pk, unit.code])
+    return reverse("assessments:selfassess_form", args=[assessment.pk, unit.code])
 
 
 # --- my self-assessments ---------------------------------------------------------------------
@@ -120,7 +120,7 @@ def selfassess_form(request: HttpRequest, assessment: Assessment, sub: Submissio
                     ) -> HttpResponse:
     visible = appraisal.visible_components(request.user, assessment, sub)
     if visible is not None:  # an appraiser: only the assigned components, on their page
-        return redirect("appraisal_unit", pk=assessment.pk, code=sub.unit.code)
+        return redirect("assessments:appraisal_unit", pk=assessment.pk, code=sub.unit.code)
     return render(request, "assessments/entry/form.html",
                   _form_context(request, assessment, sub))
 
@@ -215,7 +215,7 @@ def selfassess_transition(request: HttpRequest, assessment: Assessment, sub: Sub
         else:
             messages.success(request, str(DONE[action]))
     if action == "tra-lai" and not permissions.can(request.user, "edit_data", sub.unit):
-        return redirect("appraisal_list", pk=assessment.pk)
+        return redirect("assessments:appraisal_list", pk=assessment.pk)
     return redirect(form_url(assessment, sub.unit))
 
 

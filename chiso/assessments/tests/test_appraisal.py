@@ -36,19 +36,19 @@ def test_assignment_of_a_main_index_covers_its_components(live, appraiser, nodes
 
 def test_the_appraiser_page_shows_only_assigned_components(client, live, appraiser, sent):
     client.force_login(appraiser)
-    html = client.get(reverse("appraisal_unit", args=[live.pk, "C1"])).content.decode()
+    html = client.get(reverse("assessments:appraisal_unit", args=[live.pk, "C1"])).content.decode()
     assert "Tỷ lệ cuộc họp do Chủ tịch chủ trì" in html and "Số lần Ban Chỉ đạo họp" in html
     assert "Trưởng Ban Chỉ đạo" not in html and "Có cổng thông tin điện tử" not in html
     # The unit's whole form is not theirs to read either: it sends them to their page.
-    response = client.get(reverse("selfassess_form", args=[live.pk, "C1"]))
+    response = client.get(reverse("assessments:selfassess_form", args=[live.pk, "C1"]))
     assert response.status_code == 302
-    assert response["Location"] == reverse("appraisal_unit", args=[live.pk, "C1"])
+    assert response["Location"] == reverse("assessments:appraisal_unit", args=[live.pk, "C1"])
 
 
 def test_changing_a_score_needs_a_reason(client, live, appraiser, sent, nodes):
     n = nodes["1.1"]
     client.force_login(appraiser)
-    url = reverse("appraisal_save", args=[live.pk, "C1", n.pk])
+    url = reverse("assessments:appraisal_save", args=[live.pk, "C1", n.pk])
     html = client.post(url, {"points": "5", "reason": ""}).content.decode()
     assert "cần ghi lý do điều chỉnh" in html
     assert entry(live, n).appraised_points is None
@@ -66,7 +66,7 @@ def test_changing_a_score_needs_a_reason(client, live, appraiser, sent, nodes):
 def test_confirming_keeps_the_score_without_a_reason(client, live, appraiser, sent, nodes):
     n = nodes["1.2"]
     client.force_login(appraiser)
-    client.post(reverse("appraisal_save", args=[live.pk, "C1", n.pk]),
+    client.post(reverse("assessments:appraisal_save", args=[live.pk, "C1", n.pk]),
                 {"points": "", "reason": "", "confirm": "1"})
     e = entry(live, n)
     assert e.appraised_points == 5 and e.final_points == 5 and e.appraisal_reason == ""
@@ -75,7 +75,7 @@ def test_confirming_keeps_the_score_without_a_reason(client, live, appraiser, se
 def test_points_outside_the_components_range_are_refused(client, live, appraiser, sent, nodes):
     n = nodes["1.1"]
     client.force_login(appraiser)
-    html = client.post(reverse("appraisal_save", args=[live.pk, "C1", n.pk]),
+    html = client.post(reverse("assessments:appraisal_save", args=[live.pk, "C1", n.pk]),
                        {"points": "12", "reason": "thừa"}).content.decode()
     assert "từ 0 đến 10" in html
     assert entry(live, n).appraised_points is None
@@ -84,7 +84,7 @@ def test_points_outside_the_components_range_are_refused(client, live, appraiser
 def test_an_unassigned_component_cannot_be_appraised(client, live, appraiser, sent, nodes):
     n = nodes["2.1"]
     client.force_login(appraiser)
-    response = client.post(reverse("appraisal_save", args=[live.pk, "C1", n.pk]),
+    response = client.post(reverse("assessments:appraisal_save", args=[live.pk, "C1", n.pk]),
                            {"points": "0", "reason": "không có quyết định"})
     assert response.status_code == 403
     assert entry(live, n).appraised_points is None
@@ -93,8 +93,8 @@ def test_an_unassigned_component_cannot_be_appraised(client, live, appraiser, se
 def test_a_draft_is_not_shown_to_appraisers(client, live, appraiser, people):
     fill_all(live, "C1", people["reporter"])
     client.force_login(appraiser)
-    assert client.get(reverse("appraisal_unit", args=[live.pk, "C1"])).status_code == 403
-    assert client.get(reverse("selfassess_form", args=[live.pk, "C1"])).status_code == 403
+    assert client.get(reverse("assessments:appraisal_unit", args=[live.pk, "C1"])).status_code == 403
+    assert client.get(reverse("assessments:selfassess_form", args=[live.pk, "C1"])).status_code == 403
     rows = appraisal.queue(appraiser, live)
     assert rows == []
 
@@ -102,11 +102,11 @@ def test_a_draft_is_not_shown_to_appraisers(client, live, appraiser, people):
 def test_the_queue_counts_progress_on_assigned_components(client, live, appraiser, sent,
                                                           nodes):
     client.force_login(appraiser)
-    client.post(reverse("appraisal_save", args=[live.pk, "C1", nodes["1.1"].pk]),
+    client.post(reverse("assessments:appraisal_save", args=[live.pk, "C1", nodes["1.1"].pk]),
                 {"points": "5", "reason": "Thiếu biên bản"})
     [row] = appraisal.queue(appraiser, live)
     assert (row.sub.unit.code, row.assigned, row.appraised, row.changed) == ("C1", 2, 1, 1)
-    html = client.get(reverse("appraisal_list", args=[live.pk])).content.decode()
+    html = client.get(reverse("assessments:appraisal_list", args=[live.pk])).content.decode()
     assert "1 / 2" in html
 
 

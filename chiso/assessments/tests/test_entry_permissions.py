@@ -36,7 +36,7 @@ def status(client, user, method, url, data=None) -> int:
     ("reviewer_free", 403),     # a reviewer with no assignment
 ])
 def test_who_opens_a_draft_self_assessment(client, live, users, who, expected):
-    url = reverse("selfassess_form", args=[live.pk, "C1"])
+    url = reverse("assessments:selfassess_form", args=[live.pk, "C1"])
     assert status(client, users[who], "get", url) == expected
 
 
@@ -47,7 +47,7 @@ def test_who_opens_a_draft_self_assessment(client, live, users, who, expected):
 ])
 def test_who_writes_figures(client, live, users, nodes, who, expected):
     n = nodes["1.2"]
-    url = reverse("selfassess_save", args=[live.pk, "C1", n.pk])
+    url = reverse("assessments:selfassess_save", args=[live.pk, "C1", n.pk])
     assert status(client, users[who], "post", url, post_of(n, 1, value="4")) == expected
     declared = ComponentEntry.objects.filter(assessment=live, unit__code="C1", node=n,
                                              declared={"value": 4}).exists()
@@ -59,7 +59,7 @@ def test_who_writes_figures(client, live, users, nodes, who, expected):
 ])
 def test_who_attaches_evidence(client, live, users, nodes, who, expected):
     n = nodes["1.2"]
-    url = reverse("selfassess_evidence", args=[live.pk, "C1", n.pk])
+    url = reverse("assessments:selfassess_evidence", args=[live.pk, "C1", n.pk])
     code = status(client, users[who], "post", url,
                   {"file": SimpleUploadedFile("bb.pdf", PDF, "application/pdf")})
     assert code == expected
@@ -69,7 +69,7 @@ def test_who_attaches_evidence(client, live, users, nodes, who, expected):
 def test_another_commune_cannot_download_the_evidence(client, live, users, nodes):
     n = nodes["1.2"]
     client.force_login(users["reporter"])
-    client.post(reverse("selfassess_evidence", args=[live.pk, "C1", n.pk]),
+    client.post(reverse("assessments:selfassess_evidence", args=[live.pk, "C1", n.pk]),
                 {"file": SimpleUploadedFile("bb.pdf", PDF, "application/pdf")})
     ev = Evidence.objects.get(unit__code="C1")
     url = reverse("evidence_download", args=[ev.pk])
@@ -80,7 +80,7 @@ def test_another_commune_cannot_download_the_evidence(client, live, users, nodes
 @pytest.mark.parametrize("who", ["reporter_c2", "head", "leader", "admin_p2"])
 def test_only_the_units_reporter_sends(client, live, users, who):
     fill_all(live, "C1", users["reporter"])
-    url = reverse("selfassess_transition", args=[live.pk, "C1", "gui"])
+    url = reverse("assessments:selfassess_transition", args=[live.pk, "C1", "gui"])
     assert status(client, users[who], "post", url) == 403
     assert sub_of(live, "C1").state == "draft"
     client.force_login(users["reporter"])
@@ -93,7 +93,7 @@ def test_only_the_units_reporter_sends(client, live, users, who):
     ("admin_p2", 403),
 ])
 def test_who_reopens(client, live, users, who, expected):
-    url = reverse("selfassess_reopen", args=[live.pk, "C1"])
+    url = reverse("assessments:selfassess_reopen", args=[live.pk, "C1"])
     assert status(client, users[who], "get", url) == expected
 
 
@@ -110,7 +110,7 @@ def sent(live, users):
 def test_who_opens_the_appraisal_of_a_sent_self_assessment(client, live, users, sent, who,
                                                            expected):
     assert status(client, users[who], "get",
-                  reverse("appraisal_unit", args=[live.pk, "C1"])) == expected
+                  reverse("assessments:appraisal_unit", args=[live.pk, "C1"])) == expected
 
 
 @pytest.mark.parametrize("who, expected", [
@@ -119,7 +119,7 @@ def test_who_opens_the_appraisal_of_a_sent_self_assessment(client, live, users, 
 ])
 def test_who_opens_the_appraisal_queue(client, live, users, sent, who, expected):
     assert status(client, users[who], "get",
-                  reverse("appraisal_list", args=[live.pk])) == expected
+                  reverse("assessments:appraisal_list", args=[live.pk])) == expected
 
 
 @pytest.mark.parametrize("who, node, expected", [
@@ -128,7 +128,7 @@ def test_who_opens_the_appraisal_queue(client, live, users, sent, who, expected)
     ("reviewer_free", "1.1", 403), ("admin_p2", "1.1", 403),
 ])
 def test_who_appraises_a_component(client, live, users, nodes, sent, who, node, expected):
-    url = reverse("appraisal_save", args=[live.pk, "C1", nodes[node].pk])
+    url = reverse("assessments:appraisal_save", args=[live.pk, "C1", nodes[node].pk])
     assert status(client, users[who], "post", url,
                   {"points": "0", "reason": "Không có minh chứng"}) == expected
     appraised = ComponentEntry.objects.get(assessment=live, unit__code="C1",
@@ -138,5 +138,5 @@ def test_who_appraises_a_component(client, live, users, nodes, sent, who, node, 
 
 def test_my_list_shows_only_my_units(client, live, users):
     client.force_login(users["reporter_c2"])
-    html = client.get(reverse("my_assessments")).content.decode()
+    html = client.get(reverse("assessments:my_assessments")).content.decode()
     assert "Phường Hai" in html and "Xã Một" not in html

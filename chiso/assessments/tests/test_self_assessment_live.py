@@ -21,7 +21,7 @@ from .test_entry_support import PDF, fill_all, post_of
 
 
 def save_url(a, code, node):
-    return reverse("selfassess_save", args=[a.pk, code, node.pk])
+    return reverse("assessments:selfassess_save", args=[a.pk, code, node.pk])
 
 
 def entry_of(a, code, node) -> ComponentEntry:
@@ -31,7 +31,7 @@ def entry_of(a, code, node) -> ComponentEntry:
 @pytest.fixture
 def c1_form(client, live, people):
     client.force_login(people["reporter"])
-    response = client.get(reverse("selfassess_form", args=[live.pk, "C1"]))
+    response = client.get(reverse("assessments:selfassess_form", args=[live.pk, "C1"]))
     assert response.status_code == 200
     return response
 
@@ -131,7 +131,7 @@ def test_component_naming_a_metric_is_prefilled_from_accepted_values(client, liv
                                 {"numerator": Decimal(6), "denominator": Decimal(8)}, user=None)
     services.set_state(value, ValueState.ACCEPTED, user=None)
     client.force_login(people["reporter"])
-    response = client.get(reverse("selfassess_form", args=[live.pk, "C1"]))
+    response = client.get(reverse("assessments:selfassess_form", args=[live.pk, "C1"]))
     entry = entry_of(live, "C1", n)
     assert entry.declared == {"a": 6, "b": 8}
     assert entry.self_points == 7.5
@@ -146,7 +146,7 @@ def test_draft_metric_values_are_not_prefilled(client, live, nodes, people, tree
     n.save()
     services.save_value(metric, tree["C1"], "2026", {"value": Decimal(4)}, user=None)
     client.force_login(people["reporter"])
-    client.get(reverse("selfassess_form", args=[live.pk, "C1"]))
+    client.get(reverse("assessments:selfassess_form", args=[live.pk, "C1"]))
     assert entry_of(live, "C1", n).declared == {}
 
 
@@ -154,7 +154,7 @@ def test_evidence_upload_is_attached_to_the_component(client, live, nodes, c1_fo
     n = nodes["1.2"]
     n.evidence_required = "Biên bản các cuộc họp"
     n.save()
-    url = reverse("selfassess_evidence", args=[live.pk, "C1", n.pk])
+    url = reverse("assessments:selfassess_evidence", args=[live.pk, "C1", n.pk])
     response = client.post(url, {"file": SimpleUploadedFile("bien-ban.pdf", PDF,
                                                             "application/pdf")})
     assert response.status_code == 200

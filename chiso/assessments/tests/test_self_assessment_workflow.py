@@ -89,7 +89,7 @@ def test_the_secretariat_reopens_a_locked_form(client, live, people, nodes):
     rnd.save()
     sub = sub_of(live, "C1")
     assert not selfassess.can_edit(people["reporter"], sub)
-    url = reverse("selfassess_reopen", args=[live.pk, "C1"])
+    url = reverse("assessments:selfassess_reopen", args=[live.pk, "C1"])
     client.force_login(people["reporter"])
     assert client.post(url, {"new_deadline": "01/01/2099", "reason": "x"}).status_code == 403
     client.force_login(people["admin"])
@@ -121,14 +121,14 @@ def test_returned_with_reasons_then_corrected_and_resent(client, live, people, a
     fill_all(live, "C1", people["reporter"])
     selfassess.send(live, sub_of(live, "C1"), people["reporter"])
     client.force_login(appraiser)
-    url = reverse("selfassess_transition", args=[live.pk, "C1", "tra-lai"])
+    url = reverse("assessments:selfassess_transition", args=[live.pk, "C1", "tra-lai"])
     client.post(url, {"reason": ""})
     assert sub_of(live, "C1").state == S.SUBMITTED  # a return needs its reason
     client.post(url, {"reason": "Thiếu biên bản họp Ban Chỉ đạo quý IV"})
     sub = sub_of(live, "C1")
     assert sub.state == S.RETURNED
     client.force_login(people["reporter"])
-    page = client.get(reverse("selfassess_form", args=[live.pk, "C1"])).content.decode()
+    page = client.get(reverse("assessments:selfassess_form", args=[live.pk, "C1"])).content.decode()
     assert "Thiếu biên bản họp Ban Chỉ đạo quý IV" in page
     assert selfassess.can_edit(people["reporter"], sub)
     n = nodes["1.2"]
@@ -143,15 +143,15 @@ def test_accepted_then_locked_nobody_edits(client, live, people, nodes):
     fill_all(live, "C1", people["reporter"])
     selfassess.send(live, sub_of(live, "C1"), people["reporter"])
     client.force_login(people["admin"])
-    client.post(reverse("selfassess_transition", args=[live.pk, "C1", "chap-nhan"]))
+    client.post(reverse("assessments:selfassess_transition", args=[live.pk, "C1", "chap-nhan"]))
     assert sub_of(live, "C1").state == S.ACCEPTED
-    client.post(reverse("selfassess_transition", args=[live.pk, "C1", "khoa"]))
+    client.post(reverse("assessments:selfassess_transition", args=[live.pk, "C1", "khoa"]))
     sub = sub_of(live, "C1")
     assert sub.state == S.LOCKED
     n = nodes["1.2"]
     for user in (people["reporter"], people["admin"]):
         client.force_login(user)
-        response = client.post(reverse("selfassess_save", args=[live.pk, "C1", n.pk]),
+        response = client.post(reverse("assessments:selfassess_save", args=[live.pk, "C1", n.pk]),
                                post_of(n, 2, value="1"))
         assert response.status_code == 403
 
@@ -160,6 +160,6 @@ def test_only_the_secretariat_accepts(client, live, people, appraiser):
     fill_all(live, "C1", people["reporter"])
     selfassess.send(live, sub_of(live, "C1"), people["reporter"])
     client.force_login(appraiser)
-    response = client.post(reverse("selfassess_transition", args=[live.pk, "C1", "chap-nhan"]))
+    response = client.post(reverse("assessments:selfassess_transition", args=[live.pk, "C1", "chap-nhan"]))
     assert response.status_code == 403
     assert sub_of(live, "C1").state == S.SUBMITTED
