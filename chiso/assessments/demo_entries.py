@@ -3,20 +3,20 @@
 Extends the in-progress assessment that `chiso.assessments.demo` creates (the demo
 province's own index for this year, provisional) with what a live round looks like:
 
-- Đặc khu Cô Tô and a few other communes and agencies have sent a complete
-  self-assessment (figures, giải trình, document references as evidence); one commune's
-  was returned with a reason;
-- the appraiser `thamdinh.qn` is assigned the foundation main indices (Nhận thức số,
-  Thể chế số, Hạ tầng số) and has appraised Cô Tô's: most scores confirmed, one lowered
-  with a reason;
-- Phường Bãi Cháy (`baocao.baichay`) is half-way through its draft, so the demo reporter
-  has something to finish.
+- Đặc khu Cô Tô, Sở Y tế and a few communes still without figures send a complete
+  self-assessment through the form's path (figures, giải trình, document references as
+  evidence); one commune's is returned with a reason;
+- the appraiser `thamdinh.qn` (assigned by the demo loader, or here to the foundation
+  main indices) appraises Cô Tô's assigned components through `appraisal`: most scores
+  confirmed, one lowered with a reason, the results scored again;
+- Phường Bãi Cháy (`baocao.baichay`) gets half its figures if the demo loader gave it
+  none, so the demo reporter has something to finish.
 
 Figures are illustrative ("minh họa"), drawn with a fixed seed per unit from plausible
 ranges for each rule. Everything goes through `selfassess`, `appraisal` and the rounds
 workflow, as the demo users, so points come from the engine and states, logs and
-results are exactly what the application produces. Idempotent: once the appraiser's
-assignment exists, nothing is loaded again.
+results are exactly what the application produces. Idempotent: once Cô Tô's appraisal
+is there, nothing is loaded again; units the demo loader already filled are left alone.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from chiso.rounds import workflow
 from chiso.rounds.models import Submission
 
 from . import appraisal, selfassess
-from .models import AppraiserAssignment, Assessment, FrameworkNode
+from .models import AppraiserAssignment, Assessment, ComponentEntry, FrameworkNode
 
 BAI_CHAY, CO_TO, SO_Y_TE = "X06673", "X07192", "QN-SYT"
 APPRAISER = "thamdinh.qn"
@@ -110,7 +110,7 @@ def _fill(assessment: Assessment, sub: Submission, user, rng: random.Random, str
         result = selfassess.save_component(assessment, sub, n, post, user)
         if result.status == "saved":
             saved += 1
-            if selfassess.needs_evidence(n):
+            if selfassess.needs_evidence(n) and not result.entry.evidence.exists():
                 selfassess.add_evidence(
                     assessment, sub, n, user, title=n.evidence_required.strip().rstrip("."),
                     number=f"{rng.randint(12, 480)}/QĐ-UBND",
@@ -124,60 +124,71 @@ def _explanation(node: FrameworkNode) -> str:
     return f"Số liệu tổng hợp từ {source.lower()} đến hết tháng 9 (minh họa)."
 
 
+def _loaded(assessment: Assessment, reviewer) -> bool:
+    return ComponentEntry.objects.filter(assessment=assessment, unit__code=CO_TO,
+                                         appraised_by=reviewer,
+                                         appraisal_reason=LOWER_REASON).exists()
+
+
 def load(stdout=None) -> dict:
+    """Complete what `chiso.assessments.demo` started (call it after that loader)."""
     assessment = current_assessment()
-    if assessment is None:
+    reviewer, secretariat = _user(APPRAISER), _user("thuongtruc.qn")
+    if assessment is None or reviewer is None or secretariat is None:
         if stdout:
             stdout.write("  demo_entries: chưa có kỳ đánh giá đang diễn ra của tỉnh; bỏ qua.\n")
         return {}
-    reviewer = _user(APPRAISER)
-    secretariat = _user("thuongtruc.qn")
-    if reviewer is None or secretariat is None:
-        return {}
-    if AppraiserAssignment.objects.filter(assessment=assessment, user=reviewer).exists():
+    if _loaded(assessment, reviewer):
         return {"assessment": assessment.pk, "loaded": False}
+    if not AppraiserAssignment.objects.filter(assessment=assessment, user=reviewer).exists():
+        assignment = AppraiserAssignment.objects.create(
+            assessment=assessment, user=reviewer,
+            note="Tổ thẩm định nhóm chỉ số nền tảng (minh họa)")
+        assignment.nodes.set(assessment.framework.nodes.filter(code__in=APPRAISED_MAINS))
     selfassess.ensure_section(assessment)
     workflow.sync_submissions(assessment.round)
     subs = {s.unit.code: s for s in Submission.objects.filter(round=assessment.round)
             .select_related("unit", "round", "round__owner").order_by("unit__path")}
     sent: list[Submission] = []
-    today = timezone.now()
-    if subs and assessment.round.is_open(today) and \
-            not next(iter(subs.values())).is_past_deadline(today):
+    now = timezone.now()
+    open_now = bool(subs) and assessment.round.is_open(now) and not any(
+        s.is_past_deadline(now) for s in subs.values() if s.unit.code == CO_TO)
+    if open_now:
         reporters = {BAI_CHAY: _user("baocao.baichay"), CO_TO: _user("baocao.coto"),
                      SO_Y_TE: _user("baocao.syt")}
+        with_entries = set(ComponentEntry.objects.filter(assessment=assessment)
+                           .values_list("unit__code", flat=True))
         communes = [c for c, s in subs.items() if s.unit.kind in (
-            OrgUnit.Kind.COMMUNE, OrgUnit.Kind.WARD) and c not in (BAI_CHAY, CO_TO)]
+            OrgUnit.Kind.COMMUNE, OrgUnit.Kind.WARD) and c not in (BAI_CHAY, CO_TO)
+            and s.state == Submission.State.DRAFT and c not in with_entries]
         chosen = [CO_TO, SO_Y_TE] + random.Random(7).sample(communes,
                                                            min(OTHER_SENT, len(communes)))
         for code in chosen:
-            if code not in subs:
+            sub = subs.get(code)
+            if sub is None or sub.state != Submission.State.DRAFT:
                 continue
             rng = random.Random(f"dti-{code}")
             user = reporters.get(code) or secretariat
-            _fill(assessment, subs[code], user, rng, strong=rng.uniform(0.6, 0.9))
+            _fill(assessment, sub, user, rng, strong=rng.uniform(0.6, 0.9))
             try:
-                sent.append(selfassess.send(assessment, subs[code], user))
+                sent.append(selfassess.send(assessment, sub, user))
             except workflow.WorkflowError as exc:
                 if stdout:
-                    stdout.write(f"  demo_entries: {subs[code].unit.name}: {exc.message}\n")
-        if BAI_CHAY in subs:
+                    stdout.write(f"  demo_entries: {sub.unit.name}: {exc.message}\n")
+        if BAI_CHAY in subs and BAI_CHAY not in with_entries:
             _fill(assessment, subs[BAI_CHAY], reporters[BAI_CHAY] or secretariat,
                   random.Random("dti-baichay"), strong=0.75, share=0.55)
-
-    mains = list(assessment.framework.nodes.filter(code__in=APPRAISED_MAINS))
-    assignment = AppraiserAssignment.objects.create(
-        assessment=assessment, user=reviewer,
-        note="Tổ thẩm định nhóm chỉ số nền tảng (minh họa)")
-    assignment.nodes.set(mains)
-    co_to = next((s for s in sent if s.unit.code == CO_TO), None)
+    co_to = Submission.objects.filter(round=assessment.round, unit__code=CO_TO,
+                                      state=Submission.State.SUBMITTED).select_related(
+        "unit", "round").first()
     if co_to is not None:
         _appraise(assessment, co_to, reviewer)
-    if len(sent) > 2:
-        appraisal.return_to_unit(assessment, sent[-1], reviewer, RETURN_REASON)
+    returned = [s for s in sent if s.unit.code not in (CO_TO, SO_Y_TE)]
+    if returned:
+        appraisal.return_to_unit(assessment, returned[-1], reviewer, RETURN_REASON)
     if stdout:
-        stdout.write(f"  demo_entries: {len(sent)} bản tự đánh giá đã gửi, Bãi Cháy đang nhập, "
-                     f"phân công thẩm định cho {APPRAISER}.\n")
+        stdout.write(f"  demo_entries: {len(sent)} bản tự đánh giá gửi qua biểu mẫu, Cô Tô "
+                     f"được {APPRAISER} thẩm định.\n")
     return {"assessment": assessment.pk, "sent": len(sent)}
 
 

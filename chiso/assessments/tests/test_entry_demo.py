@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from chiso.assessments import demo_entries
@@ -17,6 +18,7 @@ from chiso.rounds.models import Submission
 from .conftest import make_assessment, make_framework
 
 K = OrgUnit.Kind
+User = get_user_model()
 
 
 @pytest.fixture
@@ -67,3 +69,30 @@ def test_demo_entries_load_a_live_round_once(province):
 
 def test_without_an_assessment_nothing_is_loaded(db):
     assert demo_entries.load() == {}
+
+
+def test_units_the_demo_loader_sent_are_appraised_not_refilled(province):
+    from chiso.assessments import scoring
+    from chiso.rounds import workflow
+
+    from .test_entry_support import fill_all
+
+    # What chiso.assessments.demo does first: Cô Tô filled and sent, an assignment of HA.
+    workflow.sync_submissions(province.round)
+    assignment = AppraiserAssignment.objects.create(
+        assessment=province, user=User.objects.get(username="thamdinh.qn"))
+    assignment.nodes.set(province.framework.nodes.filter(code="HA"))
+    fill_all(province, demo_entries.CO_TO, User.objects.get(username="baocao.coto"))
+    sub = Submission.objects.get(round=province.round, unit__code=demo_entries.CO_TO)
+    workflow.submit(sub, None)
+    scoring.recompute(province)
+    declared = dict(ComponentEntry.objects.filter(unit__code=demo_entries.CO_TO)
+                    .values_list("node__code", "declared"))
+    demo_entries.load()
+    assert AppraiserAssignment.objects.filter(assessment=province).count() == 1
+    after = dict(ComponentEntry.objects.filter(unit__code=demo_entries.CO_TO)
+                 .values_list("node__code", "declared"))
+    assert after == declared
+    # HA holds one component, a choice: confirmed (no ratio to lower in the assignment).
+    e = ComponentEntry.objects.get(unit__code=demo_entries.CO_TO, node__code="2.1")
+    assert e.appraised_points == e.self_points == 50

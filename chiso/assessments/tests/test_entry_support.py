@@ -79,6 +79,7 @@ def post_of(node: FrameworkNode, version: int, **figures) -> dict:
 def fill_all(assessment: Assessment, code: str, user, now=None) -> None:
     """C1's hand-worked answers: 1.1 3/4 → 7,5; 1.2 met 3 times → 5; 2.1 chairman → 50;
     3.1 portal yes → 30 (92,5 of 100 points)."""
+    selfassess.ensure_section(assessment)
     sub = sub_of(assessment, code)
     answers = {"1.1": {"a": "3", "b": "4"}, "1.2": {"value": "3"},
                "2.1": {"value": "chu_tich"}, "3.1": {"value": "1"}}
