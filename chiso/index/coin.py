@@ -27,6 +27,7 @@ from . import impute as _imp
 from . import normalise as _norm
 from . import screen as _scr
 from . import treat as _treat
+from ._parallel import for_each
 from .denominate import denominate as _denominate
 from .errors import IndexDataError, PipelineError
 from .framework import Framework
@@ -431,12 +432,15 @@ class Coin:
             # Per-indicator normalisation parameters: built once, not per period.
             norm = self._norm_params(rec.params["method"], rec.params) if (
                 rec.step == "normalise") else None
-            for t in range(n_t):
+
+            def period(t: int) -> None:
                 block = y[t:t + 1]
                 res = self._apply(rec, src.values[t:t + 1], present[t:t + 1], t_idx[t:t + 1],
                                   c_idx, out=block, norm=norm)
                 if res is not block:
                     block[...] = res
+
+            for_each(period, range(n_t))  # periods spread over threads
         else:
             x = src.values[np.ix_(t_idx, np.arange(n_u), c_idx)]
             y = self._apply(rec, x, present, t_idx, c_idx)

@@ -84,7 +84,11 @@ def normalise(
             span = hi - lo
             x -= lo
             x /= np.where(span > 0, span, np.nan)
-            x *= _p(params, "upper") - _p(params, "lower")
+            # Multiplying by 1 changes no bit, so that pass is skipped for ranges of width
+            # 1. (Adding 0 is kept: it turns a -0.0, from x = -0.0 at lo = +0.0, into 0.0.)
+            width = _p(params, "upper") - _p(params, "lower")
+            if np.any(width != 1):
+                x *= width
             x += _p(params, "lower")
             return x
         elif method == "zscore":

@@ -16,6 +16,8 @@ import numpy as np
 
 from chiso.lib.formatting import format_number
 
+from ._parallel import for_each, threads
+
 __all__ = [
     "BandScheme",
     "Change",
@@ -104,6 +106,24 @@ def rank_min(values: np.ndarray, axis: int = 0, descending: bool = True) -> np.n
     if n == 0:
         return np.moveaxis(np.empty(moved.shape, dtype=float), -1, axis)
     key = _order_key(moved, descending).reshape(-1, n)
+    ranks = np.empty(key.shape)
+    # Rows are independent: large inputs are ranked in a few blocks of rows, in parallel.
+    n_blocks = min(threads(), key.shape[0]) if key.size >= _PARALLEL_MIN else 1
+    bounds = [key.shape[0] * i // n_blocks for i in range(n_blocks + 1)]
+    for_each(lambda b: _rank_rows(key[bounds[b]:bounds[b + 1]], ranks[bounds[b]:bounds[b + 1]]),
+             range(n_blocks))
+    ranks = ranks.reshape(moved.shape)
+    ranks[np.isnan(moved)] = np.nan
+    return np.moveaxis(ranks, -1, axis)
+
+
+_PARALLEL_MIN = 200_000  # values; below this, threads cost more than they save
+
+
+def _rank_rows(key: np.ndarray, out: np.ndarray) -> None:
+    """Ranks of every row of ``key`` (rows, n) into ``out`` (rows, n); ``key`` is used as
+    scratch memory."""
+    n = key.shape[1]
     order, tie = _sorted_order(key)
     # Sorted position i has rank i + 1, except inside a run of ties, where every member
     # has the rank of the run's first position. Ties are few: they are fixed up by their
@@ -120,10 +140,7 @@ def rank_min(values: np.ndarray, axis: int = 0, descending: bool = True) -> np.n
         flat_first = first.reshape(-1)
         flat_first[pos] = flat_first[run_start[np.cumsum(new_run) - 1]]
     order += np.arange(0, order.size, n)[:, None]  # flat positions
-    ranks = np.empty(moved.shape, dtype=float)
-    ranks.reshape(-1)[order.reshape(-1)] = first.reshape(-1)
-    ranks[np.isnan(moved)] = np.nan
-    return np.moveaxis(ranks, -1, axis)
+    out.reshape(-1)[order.reshape(-1)] = first.reshape(-1)
 
 
 def rank_within_groups(

@@ -14,11 +14,13 @@ the Python loop runs at most ``max_points`` times whatever the number of indicat
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import _nan
+from ._parallel import for_each
 
 __all__ = ["TREAT_FALLBACKS", "TreatDetails", "log_ct", "treat"]
 
@@ -97,8 +99,10 @@ def _winsorise_rows(
     slow = list(todo[~fast])
     idx = todo[fast]
     if len(idx):
-        # A full (vectorised) sort of rows without NaN is faster than a partition.
-        srt = np.sort(rows[idx], axis=1)
+        # A full (vectorised) sort of rows without NaN is faster than a partition; the
+        # gathered copy is sorted in place.
+        srt = rows[idx]
+        srt.sort(axis=1)
         top = srt[:, :n_units - n_keep - 1:-1]  # descending
         bot = srt[:, :n_keep]  # ascending
         res = _winsorise_extremes(top, bot, n[idx], mean[idx], m2[idx], m3[idx], m4[idx],
@@ -262,33 +266,33 @@ def treat(
     and Winsorised together.
     """
     n_t, n_u, n_c = values.shape
-    # One pass per period: copy the period into the output, then take its statistics and
-    # gather its failing columns while those 6 MB are still in cache (rather than a copy of
-    # the whole panel, then the statistics and the gather each streaming it from memory
-    # again). The deviations go to two scratch blocks reused from period to period.
+    # One pass per period (periods spread over threads): copy the period into the output,
+    # then take its statistics while it is in cache. The deviations go to two scratch
+    # blocks per thread, reused from period to period rather than fresh temporaries.
     out = np.empty(values.shape)
-    scratch = (np.empty((1, n_u, n_c)), np.empty((1, n_u, n_c)))
+    scratch: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # per thread
     mom = np.empty((5, n_t, n_c))  # count, mean, m2, m3, m4
     fail = np.zeros((n_t, n_c), dtype=bool)
-    rows_by_period = []
-    for t in range(n_t):
+    def period(t: int) -> None:
         block = out[t:t + 1]
         np.copyto(block, values[t:t + 1])
-        for i, v in enumerate(_nan.moments(block, axis=1, scratch=scratch)):
+        tmp = scratch.get(threading.get_ident())
+        if tmp is None:
+            tmp = scratch[threading.get_ident()] = (np.empty(block.shape), np.empty(block.shape))
+        for i, v in enumerate(_nan.moments(block, axis=1, scratch=tmp)):
             mom[i, t] = v[0]
         sk, ku = _nan.shape_stats(*mom[[0, 2, 3, 4], t])
         fail[t] = ~(_passes(sk, ku, skew, kurtosis) | np.isnan(sk) | np.isnan(ku))
-        if fail[t].any():
-            rows_by_period.append(block[0][:, fail[t]].T)
+
+    for_each(period, range(n_t))
     n0, mean0, m20, m30, m40 = mom
     sk0, ku0 = _nan.shape_stats(n0, m20, m30, m40)
     n_win = np.zeros(sk0.shape, dtype=np.intp)
     use_fallback = np.zeros(sk0.shape, dtype=bool)
     sk1, ku1 = sk0.copy(), ku0.copy()
-    if rows_by_period:
+    if fail.any():
         ti, ci = np.nonzero(fail)
-        # (k, units): one row per failing (period, indicator), in the order of (ti, ci)
-        rows = np.concatenate(rows_by_period)
+        rows = values[ti, :, ci]  # (k, units): one row per failing (period, indicator)
         lo, hi, nw, passing = _winsorise_rows(
             rows, (n0[ti, ci], mean0[ti, ci], m20[ti, ci], m30[ti, ci], m40[ti, ci]),
             max_points, skew, kurtosis)
