@@ -13,6 +13,8 @@ Pure NumPy, no Django: `chiso.plans.status` and the target page call it with pla
 from __future__ import annotations
 
 import datetime as dt
+import math
+import statistics
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,14 +57,19 @@ def _slopes(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def theil_sen(xs, ys) -> tuple[float, float] | None:
-    """(slope, intercept), or None if every point has the same x."""
-    x = np.asarray(xs, dtype=float)
-    y = np.asarray(ys, dtype=float)
-    slopes = _slopes(x, y)
-    if np.all(np.isnan(slopes)):
+    """(slope, intercept), or None if every point has the same x.
+
+    Plain Python: a plan's series has tens of points at most, and NumPy's per-call
+    overhead would dominate when the statuses of hundreds of targets are computed."""
+    x = [float(v) for v in xs]
+    y = [float(v) for v in ys]
+    n = len(x)
+    slopes = [(y[j] - y[i]) / (x[j] - x[i]) for i in range(n) for j in range(i + 1, n)
+              if x[j] != x[i]]
+    if not slopes:
         return None
-    slope = float(np.nanmedian(slopes))
-    return slope, float(np.median(y - slope * x))
+    slope = statistics.median(slopes)
+    return slope, statistics.median([yi - slope * xi for xi, yi in zip(x, y, strict=True)])
 
 
 def project(xs, ys, at: float, *, n_boot: int = 300, level: float = 0.8, seed: int = 0,
@@ -73,13 +80,11 @@ def project(xs, ys, at: float, *, n_boot: int = 300, level: float = 0.8, seed: i
     `n_boot=0` skips the interval (the status of hundreds of targets needs only the
     central value). Returns None with fewer than `MIN_POINTS` distinct points in time.
     """
-    x = np.asarray(xs, dtype=float)
-    y = np.asarray(ys, dtype=float)
-    keep = np.isfinite(x) & np.isfinite(y)
-    x, y = x[keep], y[keep]
-    if len(np.unique(x)) < MIN_POINTS:
+    pairs = [(float(a), float(b)) for a, b in zip(xs, ys, strict=True)
+             if math.isfinite(a) and math.isfinite(b)]
+    if len({a for a, _b in pairs}) < MIN_POINTS:
         return None
-    fit = theil_sen(x, y)
+    fit = theil_sen([a for a, _b in pairs], [b for _a, b in pairs])
     if fit is None:
         return None
     slope, intercept = fit
@@ -88,9 +93,13 @@ def project(xs, ys, at: float, *, n_boot: int = 300, level: float = 0.8, seed: i
     def clip(v):
         return np.clip(v, -np.inf if lo_b is None else lo_b, np.inf if hi_b is None else hi_b)
 
-    value = float(clip(slope * at + intercept))
+    value = slope * at + intercept
+    value = max(value, lo_b) if lo_b is not None else value
+    value = min(value, hi_b) if hi_b is not None else value
     low = high = None
     if n_boot > 0:
+        x = np.array([a for a, _b in pairs])
+        y = np.array([b for _a, b in pairs])
         rng = np.random.default_rng(seed)
         idx = rng.integers(0, len(x), size=(n_boot, len(x)))
         bx, by = x[idx], y[idx]
@@ -104,5 +113,5 @@ def project(xs, ys, at: float, *, n_boot: int = 300, level: float = 0.8, seed: i
             low, high = (float(q) for q in np.quantile(projected, [tail, 1 - tail]))
             # The central fit lies inside its own interval even when resamples skew it.
             low, high = min(low, value), max(high, value)
-    return Forecast(xs=tuple(float(v) for v in x), ys=tuple(float(v) for v in y), slope=slope,
+    return Forecast(xs=tuple(a for a, _b in pairs), ys=tuple(b for _a, b in pairs), slope=slope,
                     intercept=intercept, at=at, value=value, low=low, high=high, level=level)

@@ -31,10 +31,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models import Count, FloatField, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -44,7 +44,7 @@ from chiso.metrics.models import DataValue, Metric, Period, State
 from chiso.orgs.models import Level, OrgUnit
 
 from . import forecast as F
-from .models import Target, Task, TaskUpdate
+from .models import Target, TargetValue, Task, TaskUpdate
 
 EPS = 1e-9
 
@@ -94,7 +94,7 @@ class TaskStatus:
 
 
 # --- values in bulk ------------------------------------------------------------------------
-@dataclass
+@dataclass(slots=True)
 class Agg:
     """Sums over units (and periods) of one metric: enough for every roll-up rule."""
     vs: float = 0.0
@@ -147,7 +147,7 @@ def unit_value(metric: Metric, agg: Agg | None) -> float | None:
     return None  # a ratio without numerators, or no roll-up
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one instance per period (ValueStore._period): hashed by identity
 class PeriodInfo:
     id: int
     kind: str
@@ -208,6 +208,9 @@ class ValueStore:
         self.below: dict[tuple[int, int], dict[PeriodInfo, dict[tuple[int, str], Agg]]] = \
             defaultdict(lambda: defaultdict(dict))
         self.queries = 0
+        self._periods: dict[int, PeriodInfo] = {}
+        self._series: dict[tuple[int, int, int | None], list[tuple[PeriodInfo, Agg]]] = {}
+        self._readings: dict[tuple[int, int], Reading | None] = {}
         if not pairs:
             return
         self._load_own(pairs)
@@ -221,8 +224,10 @@ class ValueStore:
             self._load_below(units[unit_id], metric_ids)
 
     def _period(self, row) -> PeriodInfo:
-        pid, kind, year, number, start, end = row
-        return PeriodInfo(pid, kind, year, number, start, end)
+        found = self._periods.get(row[0])
+        if found is None:
+            found = self._periods[row[0]] = PeriodInfo(*row)
+        return found
 
     def _load_own(self, pairs: set[tuple[int, int]]) -> None:
         metric_ids = {m for m, _u in pairs}
@@ -247,41 +252,60 @@ class ValueStore:
                 .exclude(unit_id=scope.pk)
                 .values("metric_id", "unit__level", "unit__kind", *PERIOD_FIELDS)
                 .order_by()
-                .annotate(vs=Sum("value"), ns=Sum("numerator"), ds=Sum("denominator"),
-                          c=Count("value"), lo=Min("value"), hi=Max("value")))
+                # floats, not Decimals: a status needs no exact cents, and converting
+                # thousands of aggregates to Decimal costs more than the query.
+                .annotate(vs=Sum("value", output_field=FloatField()),
+                          ns=Sum("numerator", output_field=FloatField()),
+                          ds=Sum("denominator", output_field=FloatField()),
+                          c=Count("value"), lo=Min("value", output_field=FloatField()),
+                          hi=Max("value", output_field=FloatField()))
+                .values_list("metric_id", "unit__level", "unit__kind", *PERIOD_FIELDS,
+                             "vs", "ns", "ds", "c", "lo", "hi"))
         self.queries += 1
-        for r in rows:
-            metric = self.metrics[r["metric_id"]]
-            if r["unit__kind"] not in (metric.reporting_kinds or []):
+        kinds = {m: set(self.metrics[m].reporting_kinds or []) for m in metric_ids}
+        for m, level, kind, *rest in rows:
+            if kind not in kinds[m]:
                 continue
-            period = self._period([r[f] for f in PERIOD_FIELDS])
+            period = self._period(rest[:6])
             agg = Agg()
             # Sum() of numerators over rows where some are NULL still sums the others;
             # a rate without numerators rolls up from its values only.
-            agg.add(r["vs"], r["ns"], r["ds"], r["c"], r["lo"], r["hi"])
-            self.below[(metric.pk, scope.pk)][period][(r["unit__level"], r["unit__kind"])] = agg
+            agg.add(*rest[6:])
+            self.below[(m, scope.pk)][period][(level, kind)] = agg
 
     # --- reading ------------------------------------------------------------------------
     def series(self, metric: Metric, unit: OrgUnit, level: int | None) -> list[tuple[PeriodInfo, Agg]]:
-        """Per period of the metric's frequency: the combined figures, oldest first."""
+        """Per period of the metric's frequency: the combined figures, oldest first.
+        Computed once per (metric, unit, level), however many targets read it."""
+        key = (metric.pk, unit.pk, level)
+        cached = self._series.get(key)
+        if cached is not None:
+            return cached
         own = self.own.get((metric.pk, unit.pk), {}) if level is None else {}
         below = self.below.get((metric.pk, unit.pk), {})
         out: dict[PeriodInfo, Agg] = {}
         for period, groups in below.items():
-            agg = Agg()
-            found = False
+            agg = None
             for (lvl, _kind), part in groups.items():
                 if level is None or lvl == level:
-                    agg = agg.merged(part)
-                    found = True
-            if found:
+                    agg = part if agg is None else agg.merged(part)
+            if agg is not None:
                 out[period] = agg
         out.update(own)  # the unit's own figure, where it has one, is the figure
-        return sorted(((p, a) for p, a in out.items() if p.kind == metric.frequency),
-                      key=lambda pa: pa[0].start)
+        result = sorted(((p, a) for p, a in out.items() if p.kind == metric.frequency),
+                        key=lambda pa: pa[0].start)
+        self._series[key] = result
+        return result
 
     def reading(self, metric: Metric, series: list[tuple[PeriodInfo, Agg]],
                 year: int) -> Reading | None:
+        key = (id(series), year)  # series are cached, so their identity is stable
+        if key not in self._readings:
+            self._readings[key] = self._reading(metric, series, year)
+        return self._readings[key]
+
+    def _reading(self, metric: Metric, series: list[tuple[PeriodInfo, Agg]],
+                 year: int) -> Reading | None:
         rows = [(p, a) for p, a in series if p.year == year]
         if not rows:
             return None
@@ -391,20 +415,43 @@ def rule_sentence(target: Target, goal: float, year: int, level: int | None) -> 
 
 @dataclass
 class LineResult:
-    """One evaluated line: the whole measured unit, or one administrative level."""
+    """One evaluated line: the whole measured unit, or one administrative level.
+
+    The sentences (rule, explanation, formatted values) are built only when read: a
+    province's counts need hundreds of statuses and none of their wording."""
+    target: Target
     level: int | None
     status: str
     goal: float
     year: int
-    rule: str
-    explanation: str
+    explain: Callable[[], str] = lambda: ""
     value: float | None = None
     reading: Reading | None = None
     projection: F.Forecast | None = None
     steps: dict[int, float] = field(default_factory=dict)
     points: list[tuple[float, float]] = field(default_factory=list)  # for the chart
-    goal_text: str = ""
-    value_text: str = ""
+
+    @property
+    def rule(self) -> str:
+        if not self.year:
+            return _("Chưa đặt giá trị mục tiêu")
+        return rule_sentence(self.target, self.goal, self.year, self.level)
+
+    @property
+    def explanation(self) -> str:
+        return self.explain()
+
+    @property
+    def goal_text(self) -> str:
+        if not self.year:
+            return ""
+        if self.target.comparison == Target.Comparison.TOP_N:
+            return _("nhóm %(n)s") % {"n": format_number(self.goal, 0)}
+        return fmt(self.target.metric, self.goal)
+
+    @property
+    def value_text(self) -> str:
+        return fmt(self.target.metric, self.value, self.target.comparison)
 
     @property
     def level_label(self) -> str:
@@ -434,11 +481,13 @@ class TargetResult:
         return self.lines[0].value if len(self.lines) == 1 else None
 
 
-def _goals(target: Target) -> dict[int | None, dict[int, float]]:
-    out: dict[int | None, dict[int, float]] = defaultdict(dict)
-    for tv in target.values.all():  # prefetched
-        out[tv.level][tv.year] = float(tv.value)
-    return dict(out)
+def goals_of(target_ids: Iterable[int]) -> dict[int, dict[int | None, dict[int, float]]]:
+    """{target: {level: {year: value}}} in one query."""
+    out: dict[int, dict] = defaultdict(lambda: defaultdict(dict))
+    for target_id, level, year, value in TargetValue.objects.filter(
+            target_id__in=list(target_ids)).values_list("target_id", "level", "year", "value"):
+        out[target_id][level][year] = float(value)
+    return out
 
 
 def evaluate_line(target: Target, unit: OrgUnit, level: int | None, steps: dict[int, float],
@@ -450,11 +499,10 @@ def evaluate_line(target: Target, unit: OrgUnit, level: int | None, steps: dict[
     cmp = target.comparison
     tol = float(target.tolerance or 0)
     S = TargetStatus
-    rule = rule_sentence(target, goal, final_year, level)
-    line = LineResult(level=level, status=S.NO_DATA, goal=goal, year=final_year, rule=rule,
-                      explanation="", steps=dict(steps))
+    line = LineResult(target=target, level=level, status=S.NO_DATA, goal=goal, year=final_year,
+                      steps=dict(steps))
     if metric is None:
-        line.explanation = _("Chỉ tiêu chưa gắn với số liệu đo nên chưa đánh giá được.")
+        line.explain = lambda: _("Chỉ tiêu chưa gắn với số liệu đo nên chưa đánh giá được.")
         return line
     series = store.series(metric, unit, level)
     if with_interval:  # the target's page draws the series
@@ -463,7 +511,7 @@ def evaluate_line(target: Target, unit: OrgUnit, level: int | None, steps: dict[
     if as_of >= deadline:
         reading = store.reading(metric, series, final_year)
         if reading is None or reading.value is None:
-            line.explanation = _("Chưa có số liệu đã chấp nhận của năm %(y)s.") % {"y": final_year}
+            line.explain = lambda: _("Chưa có số liệu đã chấp nhận của năm %(y)s.") % {"y": final_year}
             return line
         v = _rounded(metric, reading.value)
         line.value, line.reading = v, reading
@@ -473,7 +521,7 @@ def evaluate_line(target: Target, unit: OrgUnit, level: int | None, steps: dict[
             line.status = S.ACHIEVED
         else:
             line.status = S.NOT_ACHIEVED
-        line.explanation = _("Số liệu %(p)s: %(v)s, kết quả: %(s)s.") % {
+        line.explain = lambda: _("Số liệu %(p)s: %(v)s, kết quả: %(s)s.") % {
             "p": reading.label.lower() if reading.periods > 1 else reading.label,
             "v": fmt(metric, v, cmp), "s": str(S.LABELS[line.status]).lower()}
         return line
@@ -485,15 +533,18 @@ def evaluate_line(target: Target, unit: OrgUnit, level: int | None, steps: dict[
             break
         reading = None
     if reading is None:
-        line.explanation = _("Chưa có số liệu đã chấp nhận.")
+        line.explain = lambda: _("Chưa có số liệu đã chấp nhận.")
         return line
     v = _rounded(metric, reading.value)
     line.value, line.reading = v, reading
-    latest = _("Số liệu mới nhất (%(p)s): %(v)s.") % {"p": reading.label,
-                                                     "v": fmt(metric, v, cmp)}
+
+    def latest() -> str:
+        return _("Số liệu mới nhất (%(p)s): %(v)s.") % {"p": reading.label,
+                                                       "v": fmt(metric, v, cmp)}
+
     if meets(cmp, v, goal, tol):
         line.status = S.EXCEEDED if beats(cmp, v, goal) else S.ACHIEVED
-        line.explanation = latest + " " + _("Đã đạt mục tiêu trước hạn.")
+        line.explain = lambda: latest() + " " + _("Đã đạt mục tiêu trước hạn.")
         return line
 
     points = store.points(metric, series)
@@ -510,7 +561,7 @@ def evaluate_line(target: Target, unit: OrgUnit, level: int | None, steps: dict[
     if fc is not None:
         projected = _rounded(metric, fc.value)
         line.status = S.ON_TRACK if meets(cmp, projected, goal, tol) else S.AT_RISK
-        line.explanation = latest + " " + _(
+        line.explain = lambda: latest() + " " + _(
             "Xu hướng (Theil–Sen, %(n)s điểm) dự báo %(f)s vào %(d)s: %(s)s.") % {
             "n": len(fc.xs), "f": fmt(metric, projected, cmp), "d": format_date(deadline),
             "s": str(S.LABELS[line.status]).lower()}
@@ -518,36 +569,28 @@ def evaluate_line(target: Target, unit: OrgUnit, level: int | None, steps: dict[
     step_year = min((y for y in steps if y >= reading.year), default=final_year)
     step = steps[step_year]
     line.status = S.ON_TRACK if meets(cmp, v, step, tol) else S.AT_RISK
-    line.explanation = latest + " " + _(
+    line.explain = lambda: latest() + " " + _(
         "Chưa đủ số liệu để dự báo; so với mức năm %(y)s (%(g)s): %(s)s.") % {
         "y": step_year, "g": fmt(metric, step, cmp), "s": str(S.LABELS[line.status]).lower()}
     return line
 
 
-def evaluate(target: Target, store: ValueStore, as_of: dt.date,
-             with_interval: bool = False) -> TargetResult:
-    goals = _goals(target)
+def evaluate(target: Target, goals: dict[int | None, dict[int, float]], store: ValueStore,
+             as_of: dt.date, with_interval: bool = False) -> TargetResult:
     if not goals:
-        line = LineResult(level=None, status=TargetStatus.NO_DATA, goal=0, year=0,
-                          rule=_("Chưa đặt giá trị mục tiêu"),
-                          explanation=_("Kế hoạch chưa ghi giá trị cần đạt của chỉ tiêu này."))
+        line = LineResult(target=target, level=None, status=TargetStatus.NO_DATA, goal=0, year=0,
+                          explain=lambda: _("Kế hoạch chưa ghi giá trị cần đạt của chỉ tiêu này."))
         return TargetResult(target.pk, TargetStatus.NO_DATA, [line])
     unit = target.unit or target.plan.owner
     lines = [evaluate_line(target, unit, level, goals[level], store, as_of, with_interval)
              for level in sorted(goals, key=lambda lv: -1 if lv is None else lv)]
-    for ln in lines:
-        if target.comparison == Target.Comparison.TOP_N:
-            ln.goal_text = _("nhóm %(n)s") % {"n": format_number(ln.goal, 0)}
-        else:
-            ln.goal_text = fmt(target.metric, ln.goal)
-        ln.value_text = fmt(target.metric, ln.value, target.comparison)
     worst = min(lines, key=lambda ln: TargetStatus.SEVERITY[ln.status]).status
     return TargetResult(target.pk, worst, lines)
 
 
 def target_queryset(qs: QuerySet | None = None) -> QuerySet:
     qs = Target.objects.all() if qs is None else qs
-    return qs.select_related("metric", "unit", "plan__owner").prefetch_related("values")
+    return qs.select_related("metric", "unit", "plan__owner")
 
 
 def target_statuses(targets: QuerySet | Iterable[Target], as_of: dt.date | None = None,
@@ -558,7 +601,8 @@ def target_statuses(targets: QuerySet | Iterable[Target], as_of: dt.date | None 
         targets = list(target_queryset(targets))
     needs = [(t.metric, t.unit or t.plan.owner) for t in targets if t.metric_id]
     store = ValueStore(needs, as_of)
-    return {t.pk: evaluate(t, store, as_of, with_interval) for t in targets}
+    goals = goals_of(t.pk for t in targets)
+    return {t.pk: evaluate(t, goals.get(t.pk, {}), store, as_of, with_interval) for t in targets}
 
 
 # --- tasks ----------------------------------------------------------------------------------
