@@ -9,12 +9,19 @@ process, timed the same way (a warm-up run, then the median of three), and are c
 give the same numbers; then the engine's incremental re-scoring after one raw value changes
 is timed.
 
+The engine spreads periods (and the rows it ranks) over ``chiso.index`` threads, two on
+the 2-core development machine (``CHISO_INDEX_THREADS`` overrides; NumPy's BLAS, used by
+aggregation, has its own). Results do not depend on the number of threads (see
+``chiso/index/tests/test_parallel.py``); the bench also times the engine on one thread, in
+the same run, and prints the load average, since the machine may be shared.
+
 Run: ``.venv/bin/python bench/bench_index.py`` (``--small`` for a quick check).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -26,6 +33,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from chiso.index import Coin, Framework, Node  # noqa: E402
+from chiso.index._parallel import set_threads, threads  # noqa: E402
 
 SKEW_T, KURT_T, WINMAX = 2.0, 3.5, 5
 
@@ -143,8 +151,13 @@ def main() -> None:
     print(f"data: {n_u} units x {n_ind} indicators x {n_t} periods, "
           f"{np.isnan(raw).mean():.1%} missing, {len(fw.aggregates)} aggregates")
 
+    load_start = os.getloadavg()
     # Both implementations are timed the same way: one warm-up run (imports, first
-    # allocations), then the median of three runs.
+    # allocations), then the median of three runs. Every engine run builds a new coin
+    # from a copy of the input (as pandas copies it into its DataFrame) and allocates
+    # every data set afresh, as a user's repeated scoring would; nothing is reused from
+    # one run to the next.
+    n_threads = threads()
     run_engine(fw, raw, units, times)
     engine_times = []
     for _ in range(3):
@@ -152,6 +165,19 @@ def main() -> None:
         coin = run_engine(fw, raw, units, times)
         engine_times.append(time.perf_counter() - t0)
     t_engine = statistics.median(engine_times)
+    set_threads(1)
+    try:
+        serial_times = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            serial = run_engine(fw, raw, units, times)
+            serial_times.append(time.perf_counter() - t0)
+        t_serial = statistics.median(serial_times)
+    finally:
+        set_threads(None)
+    for name, ds in coin.data.items():  # the same bits on one thread
+        assert np.array_equal(ds.values.view(np.int64), serial.data[name].values.view(np.int64))
+    del serial
 
     run_pandas(fw, raw, units, times)
     pandas_times = []
@@ -189,11 +215,18 @@ def main() -> None:
                                rtol=0, atol=1e-9, equal_nan=True)
     np.testing.assert_array_equal(coin.results().ranks, full.results().ranks)
     print("incremental rescoring equals a full rerun: yes")
-    print(f"engine runs: {', '.join(f'{t:.3f}' for t in engine_times)} s; "
+    load_end = os.getloadavg()
+    print(f"engine runs ({n_threads} threads): {', '.join(f'{t:.3f}' for t in engine_times)} s; "
+          f"engine on 1 thread: {', '.join(f'{t:.3f}' for t in serial_times)} s "
+          f"(median {t_serial:.3f} s, same bits); "
           f"pandas runs: {', '.join(f'{t:.3f}' for t in pandas_times)} s; "
           f"rescore median of {len(rescore)}: {t_rescore * 1e3:.2f} ms "
           f"(max {max(rescore) * 1e3:.2f} ms)")
-    print(f"engine: {t_engine:.3f} s  pandas: {t_pandas:.2f} s  "
+    print(f"load average (1 min) at start {load_start[0]:.2f}, at end {load_end[0]:.2f} "
+          f"on {os.cpu_count()} CPUs" + ("  ** machine busy: figures inflated **"
+                                         if max(load_start[0], load_end[0]) > 0.5 * (
+                                             os.cpu_count() or 1) else ""))
+    print(f"engine: {t_engine:.3f} s ({n_threads} threads)  pandas: {t_pandas:.2f} s  "
           f"ratio: {t_pandas / t_engine:.1f}x  rescore: {t_rescore * 1e3:.1f} ms")
 
 

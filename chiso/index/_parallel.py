@@ -78,15 +78,21 @@ def _run_chunk(fn: Callable[[T], object], chunk: Sequence[T]) -> None:
         _local.inside = False
 
 
-def for_each(fn: Callable[[T], object], items: Sequence[T]) -> None:
+# Below this many values in all, handing blocks to threads costs more than it saves.
+PARALLEL_MIN_VALUES = 1_000_000
+
+
+def for_each(fn: Callable[[T], object], items: Sequence[T], values: int | None = None) -> None:
     """Call ``fn(item)`` for every item, the items split into contiguous chunks run in
     parallel (the first in the calling thread). ``fn`` must write only its own output.
+    ``values``: how many values the whole loop handles; a small loop runs serially.
 
     If calls fail, the exception of the earliest failing chunk is raised, after every
     chunk has finished, so no block is still writing when the caller sees the error.
     """
     n = min(threads(), len(items))
-    if n <= 1 or getattr(_local, "inside", False):
+    small = values is not None and values < PARALLEL_MIN_VALUES
+    if n <= 1 or small or getattr(_local, "inside", False):
         for item in items:
             fn(item)
         return

@@ -440,7 +440,7 @@ class Coin:
                 if res is not block:
                     block[...] = res
 
-            for_each(period, range(n_t))  # periods spread over threads
+            for_each(period, range(n_t), values=y.size)  # periods spread over threads
         else:
             x = src.values[np.ix_(t_idx, np.arange(n_u), c_idx)]
             y = self._apply(rec, x, present, t_idx, c_idx)

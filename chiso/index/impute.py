@@ -81,7 +81,7 @@ def impute(
         # panel from memory.
         out = np.empty(values.shape)  # C order: each period is a contiguous block
         for_each(lambda t: _impute_mean_period(values[t], present[t], out[t]),
-                 range(values.shape[0]))
+                 range(values.shape[0]), values=values.size)
         return out
     absent = ~present
     out = values.copy()

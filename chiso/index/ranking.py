@@ -16,7 +16,7 @@ import numpy as np
 
 from chiso.lib.formatting import format_number
 
-from ._parallel import for_each, threads
+from ._parallel import PARALLEL_MIN_VALUES, for_each, threads
 
 __all__ = [
     "BandScheme",
@@ -107,17 +107,16 @@ def rank_min(values: np.ndarray, axis: int = 0, descending: bool = True) -> np.n
         return np.moveaxis(np.empty(moved.shape, dtype=float), -1, axis)
     key = _order_key(moved, descending).reshape(-1, n)
     ranks = np.empty(key.shape)
-    # Rows are independent: large inputs are ranked in a few blocks of rows, in parallel.
-    n_blocks = min(threads(), key.shape[0]) if key.size >= _PARALLEL_MIN else 1
+    # Rows are independent: large inputs are ranked in a few blocks of rows, in parallel
+    # (from a fifth of the size at which element-wise steps go parallel: a sort does
+    # several times more work per value).
+    n_blocks = min(threads(), key.shape[0]) if key.size >= PARALLEL_MIN_VALUES // 5 else 1
     bounds = [key.shape[0] * i // n_blocks for i in range(n_blocks + 1)]
     for_each(lambda b: _rank_rows(key[bounds[b]:bounds[b + 1]], ranks[bounds[b]:bounds[b + 1]]),
              range(n_blocks))
     ranks = ranks.reshape(moved.shape)
     ranks[np.isnan(moved)] = np.nan
     return np.moveaxis(ranks, -1, axis)
-
-
-_PARALLEL_MIN = 200_000  # values; below this, threads cost more than they save
 
 
 def _rank_rows(key: np.ndarray, out: np.ndarray) -> None:

@@ -284,7 +284,7 @@ def treat(
         sk, ku = _nan.shape_stats(*mom[[0, 2, 3, 4], t])
         fail[t] = ~(_passes(sk, ku, skew, kurtosis) | np.isnan(sk) | np.isnan(ku))
 
-    for_each(period, range(n_t))
+    for_each(period, range(n_t), values=values.size)
     n0, mean0, m20, m30, m40 = mom
     sk0, ku0 = _nan.shape_stats(n0, m20, m30, m40)
     n_win = np.zeros(sk0.shape, dtype=np.intp)
