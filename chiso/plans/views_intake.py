@@ -29,7 +29,7 @@ from .models import Plan
 
 
 class PlanForm(forms.ModelForm):
-    document_url = forms.URLField(label=gettext_lazy("đường dẫn văn bản"), required=False,
+    document_url = forms.URLField(label=gettext_lazy("Đường dẫn văn bản"), required=False,
                                   max_length=500, assume_scheme="https")
 
     class Meta:
@@ -210,9 +210,19 @@ def _render_intake(request, plan, *, texts: dict[str, str], tables=None, upload_
         "errors": errors, "ready": bool(tables) and not errors and any(t.rows for t in tables),
         "targets_text": texts.get(paste.TARGETS, ""), "tasks_text": texts.get(paste.TASKS, ""),
         "from_excel": from_excel, "upload_form": upload_form or UploadForm(),
-        "count_targets": sum(len(t.rows) for t in tables if t.kind == paste.TARGETS),
-        "count_tasks": sum(len(t.rows) for t in tables if t.kind == paste.TASKS),
+        "confirm_label": _confirm_label(tables),
     }, status=400 if errors else 200)
+
+
+def _confirm_label(tables: list[paste.ParsedTable]) -> str:
+    n_targets = sum(len(t.rows) for t in tables if t.kind == paste.TARGETS)
+    n_tasks = sum(len(t.rows) for t in tables if t.kind == paste.TASKS)
+    parts = []
+    if n_targets:
+        parts.append(ngettext("%(n)d chỉ tiêu", "%(n)d chỉ tiêu", n_targets) % {"n": n_targets})
+    if n_tasks:
+        parts.append(ngettext("%(n)d nhiệm vụ", "%(n)d nhiệm vụ", n_tasks) % {"n": n_tasks})
+    return _("Ghi vào kế hoạch: %(what)s") % {"what": ", ".join(parts)}
 
 
 @login_required
@@ -248,8 +258,13 @@ def paste_table(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _written(result: paste.Applied) -> str:
-    parts = [ngettext("%(n)d chỉ tiêu", "%(n)d chỉ tiêu", result.targets) % {"n": result.targets},
-             ngettext("%(n)d nhiệm vụ", "%(n)d nhiệm vụ", result.tasks) % {"n": result.tasks}]
+    parts = []
+    if result.targets:
+        parts.append(ngettext("%(n)d chỉ tiêu", "%(n)d chỉ tiêu", result.targets)
+                     % {"n": result.targets})
+    if result.tasks:
+        parts.append(ngettext("%(n)d nhiệm vụ", "%(n)d nhiệm vụ", result.tasks)
+                     % {"n": result.tasks})
     if result.groups:
         parts.append(ngettext("%(n)d nhóm giải pháp mới", "%(n)d nhóm giải pháp mới",
                               result.groups) % {"n": result.groups})

@@ -128,7 +128,7 @@ def test_upload_previews_then_confirm_writes(client, plan, people):
                            {"tep": SimpleUploadedFile("ke-hoach.xlsx", data)})
     page = response.content.decode()
     assert response.status_code == 200 and "Nâng cấp trung tâm dữ liệu" in page
-    assert "Ghi vào kế hoạch (1 chỉ tiêu, 2 nhiệm vụ)" in page
+    assert "Ghi vào kế hoạch: 1 chỉ tiêu, 2 nhiệm vụ" in page
     assert Target.objects.count() == 0  # a preview writes nothing
     targets_text = response.context["targets_text"]
     tasks_text = response.context["tasks_text"]
