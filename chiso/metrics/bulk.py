@@ -1,5 +1,6 @@
-"""Writing many values at once (file imports, the API's bulk endpoint), all-or-nothing,
-with the guarantees of `services.save_value`, at the speed of bulk queries:
+"""The one way to write many values at once (file imports, the API's bulk endpoint, the
+demo), all-or-nothing, with the guarantees of `services.save_value` at the speed of bulk
+queries:
 
 - every entry is checked by `validation.clean` (the same rules and messages as a form);
 - the user must hold `edit_data` on every unit (one query through `units_for`);
@@ -7,17 +8,18 @@ with the guarantees of `services.save_value`, at the speed of bulk queries:
   SQLite's IMMEDIATE transactions already hold the write lock): an entry that carries the
   version it was issued with (the template's hidden column, the API's `expected_version`)
   conflicts if the value changed since — every conflict is reported, not only the first;
-- a changed value gets version + 1 and a `DataValueChange` (old → new, who, when, source);
-  identical data changes nothing and adds no history, as in `save_value`;
+- a changed value (data or state) gets version + 1 and a `DataValueChange` (old → new, who,
+  when, source); identical data changes nothing and adds no history, as in `save_value`;
 - any problem raises before anything is written, and the caller's transaction rolls back.
 
-`services.save_values` writes updates one by one through `save_value`; this module does the
-same work with bulk_create / bulk_update in batches, which is what makes a 100,000-value
-import take seconds.
+Updates go through bulk_update; new values and their first history entries are inserted
+with executemany from plain tuples (see `_insert_new`), which is what makes a
+100,000-value import take a couple of seconds.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,14 +28,15 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from chiso.lib import events
 from chiso.orgs import permissions
 from chiso.orgs.models import OrgUnit
 
-from .models import DataValue, DataValueChange, Metric, Period, State
+from .models import DataValue, DataValueChange, Metric, Period, Source, State
 from .validation import clean
 
-UPDATE_FIELDS = ["value", "numerator", "denominator", "text", "comment", "version", "source",
-                 "updated_by", "updated_at"]
+UPDATE_FIELDS = ["value", "numerator", "denominator", "text", "comment", "state", "version",
+                 "source", "updated_by", "updated_at"]
 CHUNK = 500  # ids per IN (...) list: well under every backend's parameter limit
 
 
@@ -45,6 +48,7 @@ class Entry:
     data: dict[str, Any]  # value, numerator, denominator, text, comment (as for save_value)
     ref: Any = None  # where it came from (a row number, an index): handed back in problems
     expected_version: int | None = None  # 0: "there was no value"; None: do not check
+    state: str | None = None  # None: new values are drafts, stored ones keep their state
 
 
 @dataclass
@@ -77,6 +81,10 @@ def _chunks(ids: Sequence[Any]) -> list[list[Any]]:
     return [ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)]
 
 
+def _keys(entries: Sequence[Entry]) -> list[tuple[int, int, int]]:
+    return [(e.metric.pk, e.unit.pk, e.period.pk) for e in entries]
+
+
 def check(entries: Sequence[Entry], user) -> tuple[list[dict], list[Problem]]:
     """Validate and check permissions without touching values: (cleaned fields, problems)."""
     problems: list[Problem] = []
@@ -85,48 +93,61 @@ def check(entries: Sequence[Entry], user) -> tuple[list[dict], list[Problem]]:
         fields, issues = clean(entry.metric, entry.data)
         if "comment" not in entry.data:
             fields.pop("comment")  # keep an existing explanation unless one is sent
+        if entry.state is not None and entry.state not in State.values:
+            raise ValueError(f"Unknown state {entry.state!r}")
         cleaned.append(fields)
-        problems.extend(Problem(entry.ref, i.field, i.message, i.code) for i in issues)
+        if issues:
+            problems.extend(Problem(entry.ref, i.field, i.message, i.code) for i in issues)
     if user is not None:
-        unit_ids = {e.unit.pk for e in entries}
+        units = {e.unit.pk: e.unit for e in entries}
         allowed: set[int] = set()
         editable = permissions.units_for(user, "edit_data")
-        for chunk in _chunks(sorted(unit_ids)):
+        for chunk in _chunks(sorted(units)):
             allowed.update(editable.filter(pk__in=chunk).values_list("pk", flat=True))
-        for entry in entries:
-            if entry.unit.pk not in allowed:
-                problems.append(Problem(
-                    entry.ref, None, f"Bạn không có quyền nhập số liệu cho {entry.unit.name} "
-                                     f"({entry.unit.code}).", "permission"))
+        if len(allowed) < len(units):
+            for entry in entries:
+                if entry.unit.pk not in allowed:
+                    problems.append(Problem(
+                        entry.ref, None, f"Bạn không có quyền nhập số liệu cho {entry.unit.name} "
+                                         f"({entry.unit.code}).", "permission"))
     return cleaned, problems
 
 
 def write_values(entries: Sequence[Entry], *, user, source: str, reason: str = "",
-                 batch_size: int = 2000) -> Counts:
-    """Write `entries` all-or-nothing; raises BulkRejected listing every problem."""
+                 is_illustrative: bool = False, batch_size: int = 2000) -> Counts:
+    """Write `entries` all-or-nothing; raises BulkRejected listing every problem.
+
+    `is_illustrative` marks the values created (the demo's); stored values keep theirs.
+    """
+    if source not in Source.values:
+        raise ValueError(f"Unknown source {source!r}")
     cleaned, problems = check(entries, user)
     if problems:
         raise BulkRejected(problems)
     counts = Counts()
+    keys = _keys(entries)
     with transaction.atomic():
-        existing = _load_existing(entries)
+        existing = _load_existing(keys)
         now = timezone.now()
-        new_rows: list[tuple[Entry, dict]] = []
+        new_rows: list[tuple[tuple[int, int, int], Entry, dict]] = []
         changed: list[tuple[DataValue, dict, str]] = []
-        for entry, fields in zip(entries, cleaned, strict=True):
-            key = (entry.metric.pk, entry.unit.pk, entry.period.pk)
+        for key, entry, fields in zip(keys, entries, cleaned, strict=True):
             current = existing.get(key)
-            seen = current.version if current is not None else 0
-            if entry.expected_version is not None and entry.expected_version != seen:
-                problems.append(_conflict(entry, current))
-                continue
+            if entry.expected_version is not None:
+                seen = current.version if current is not None else 0
+                if entry.expected_version != seen:
+                    problems.append(_conflict(entry, current))
+                    continue
             if current is None:
-                new_rows.append((entry, fields))
+                new_rows.append((key, entry, fields))
                 counts.written.append(entry.ref)
                 continue
             old = current.snapshot()
+            old_state = current.state
             for key_name, value in fields.items():
                 setattr(current, key_name, value)
+            if entry.state is not None:
+                current.state = entry.state
             if current.snapshot() == old:
                 counts.unchanged += 1
                 continue
@@ -134,13 +155,13 @@ def write_values(entries: Sequence[Entry], *, user, source: str, reason: str = "
             current.source = source
             current.updated_by = user
             current.updated_at = now
-            changed.append((current, old, current.state))
+            changed.append((current, old, old_state))
             counts.written.append(entry.ref)
         if problems:
             raise BulkRejected(problems)
         if new_rows:
             _insert_new(new_rows, user=user, source=source, reason=reason, now=now,
-                        batch_size=batch_size)
+                        is_illustrative=is_illustrative, batch_size=batch_size)
         if changed:
             DataValue.objects.bulk_update([c[0] for c in changed], UPDATE_FIELDS,
                                           batch_size=batch_size)
@@ -149,6 +170,10 @@ def write_values(entries: Sequence[Entry], *, user, source: str, reason: str = "
                 batch_size=batch_size)
         counts.created = len(new_rows)
         counts.updated = len(changed)
+        # Dashboards refresh where accepted figures arrived (after commit, see lib.events).
+        events.publish("value.accepted", {
+            e.unit.path for _k, e, _f in new_rows if e.state == State.ACCEPTED} | {
+            c[0].unit.path for c in changed if c[0].state == State.ACCEPTED})
     return counts
 
 
@@ -166,8 +191,8 @@ def _insert_sql(model, names: list[str]) -> str:
     return f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks})"
 
 
-def _insert_new(rows: list[tuple[Entry, dict]], *, user, source: str, reason: str, now,
-                batch_size: int) -> None:
+def _insert_new(rows: list[tuple[tuple[int, int, int], Entry, dict]], *, user, source: str,
+                reason: str, now, is_illustrative: bool, batch_size: int) -> None:
     """Insert new values and their first history entries with executemany.
 
     Building 100,000 model instances and letting the ORM prepare each field is most of
@@ -176,34 +201,55 @@ def _insert_new(rows: list[tuple[Entry, dict]], *, user, source: str, reason: st
     """
     at = connection.ops.adapt_datetimefield_value(now)
     user_id = user.pk if user is not None else None
-    json_field = DataValueChange._meta.get_field("new")
     value_rows = []
-    for entry, f in rows:
-        value_rows.append((entry.metric.pk, entry.unit.pk, entry.period.pk, f["value"],
-                           f["numerator"], f["denominator"], f["text"], f.get("comment", ""),
-                           source, State.DRAFT, 1, False, at, user_id, at))
-    value_sql = _insert_sql(DataValue, VALUE_COLUMNS)
+    change_news = []
+    for key, entry, f in rows:
+        state = entry.state or State.DRAFT
+        comment = f.get("comment", "")
+        value, numerator, denominator = f["value"], f["numerator"], f["denominator"]
+        value_rows.append((*key, value, numerator, denominator, f["text"], comment, source,
+                           state, 1, is_illustrative, at, user_id, at))
+        change_news.append((state, _snapshot_json(value, numerator, denominator, f["text"],
+                                                  comment, state)))
     with connection.cursor() as cursor:
+        sql = _insert_sql(DataValue, VALUE_COLUMNS)
         for start in range(0, len(value_rows), batch_size):
-            cursor.executemany(value_sql, value_rows[start:start + batch_size])
-    ids = _ids_of([(e.metric.pk, e.unit.pk, e.period.pk) for e, _f in rows])
-    change_rows = []
-    for (_entry, f), row in zip(rows, value_rows, strict=True):
-        snapshot = {"value": _num(f["value"]), "numerator": _num(f["numerator"]),
-                    "denominator": _num(f["denominator"]), "text": f["text"],
-                    "comment": f.get("comment", ""), "state": State.DRAFT}
-        change_rows.append((ids[row[:3]], 1, user_id, at, None,
-                            json_field.get_db_prep_save(snapshot, connection), reason, source,
-                            "", State.DRAFT))
-    change_sql = _insert_sql(DataValueChange, CHANGE_COLUMNS)
+            cursor.executemany(sql, value_rows[start:start + batch_size])
+    ids = _ids_of([row[0] for row in rows])
+    change_rows = [(ids[key], 1, user_id, at, None, new, reason, source, "", state)
+                   for (key, _e, _f), (state, new) in zip(rows, change_news, strict=True)]
     with connection.cursor() as cursor:
+        sql = _insert_sql(DataValueChange, CHANGE_COLUMNS)
         for start in range(0, len(change_rows), batch_size):
-            cursor.executemany(change_sql, change_rows[start:start + batch_size])
+            cursor.executemany(sql, change_rows[start:start + batch_size])
+
+
+def _snapshot_json(value, numerator, denominator, text: str, comment: str, state: str) -> str:
+    """`DataValue.snapshot()` as JSON text, written directly: json.dumps of 100,000 small
+    dicts costs more than the inserts themselves. Numbers are quoted digits ("50") and
+    states plain words, so only the free texts need escaping. Both backends store the
+    text as JSON (SQLite as text, PostgreSQL casts the literal to jsonb)."""
+    return (f'{{"value": {_json_num(value)}, "numerator": {_json_num(numerator)}, '
+            f'"denominator": {_json_num(denominator)}, '
+            f'"text": {json.dumps(text) if text else EMPTY_JSON_TEXT}, '
+            f'"comment": {json.dumps(comment) if comment else EMPTY_JSON_TEXT}, '
+            f'"state": "{state}"}}')
+
+
+EMPTY_JSON_TEXT = '""'
+
+
+def _json_num(x) -> str:
+    return "null" if x is None else '"' + _num(x) + '"'
 
 
 def _num(x) -> str | None:
     """As `DataValue.snapshot` writes numbers ("50", never "50.000000")."""
-    return None if x is None else format(Decimal(str(x)).normalize(), "f")
+    if x is None:
+        return None
+    if not isinstance(x, Decimal):
+        x = Decimal(str(x))
+    return format(x.normalize(), "f")
 
 
 def _ids_of(keys: list[tuple[int, int, int]]) -> dict[tuple[int, int, int], int]:
@@ -212,27 +258,28 @@ def _ids_of(keys: list[tuple[int, int, int]]) -> dict[tuple[int, int, int], int]
     period_ids = sorted({k[2] for k in keys})
     found: dict[tuple[int, int, int], int] = {}
     for chunk in _chunks(sorted({k[1] for k in keys})):
-        for pk, m, u, p in DataValue.objects.filter(
+        for pk, *key in DataValue.objects.filter(
                 unit_id__in=chunk, metric_id__in=metric_ids, period_id__in=period_ids,
         ).values_list("pk", "metric_id", "unit_id", "period_id"):
-            if (m, u, p) in wanted:
-                found[(m, u, p)] = pk
+            key = tuple(key)
+            if key in wanted:
+                found[key] = pk
     return found
 
 
-def _load_existing(entries: Sequence[Entry]) -> dict[tuple[int, int, int], DataValue]:
-    """The stored values for the entries' keys, locked until the transaction ends."""
-    keys = {(e.metric.pk, e.unit.pk, e.period.pk) for e in entries}
-    metric_ids = sorted({k[0] for k in keys})
-    period_ids = sorted({k[2] for k in keys})
+def _load_existing(keys: list[tuple[int, int, int]]) -> dict[tuple[int, int, int], DataValue]:
+    """The stored values for these keys, locked until the transaction ends."""
+    wanted = set(keys)
+    metric_ids = sorted({k[0] for k in wanted})
+    period_ids = sorted({k[2] for k in wanted})
     found: dict[tuple[int, int, int], DataValue] = {}
-    for chunk in _chunks(sorted({k[1] for k in keys})):
+    for chunk in _chunks(sorted({k[1] for k in wanted})):
         rows = (DataValue.objects.select_for_update(of=("self",))
                 .filter(unit_id__in=chunk, metric_id__in=metric_ids, period_id__in=period_ids)
                 .select_related("updated_by"))
         for dv in rows:
             key = (dv.metric_id, dv.unit_id, dv.period_id)
-            if key in keys:
+            if key in wanted:
                 found[key] = dv
     return found
 

@@ -29,8 +29,8 @@ from chiso.orgs.demo import DEMO_PROVINCE
 from chiso.orgs.models import OrgUnit
 
 from . import periods as P
+from .bulk import Entry, write_values
 from .models import DataValue, Metric, Period, Source, State
-from .services import ValueEntry, save_values
 
 K = OrgUnit.Kind
 LOCAL = [K.COMMUNE, K.WARD, K.SPECIAL_ZONE, K.TOWNSHIP, K.DISTRICT, K.TOWN, K.PROVINCIAL_CITY]
@@ -231,7 +231,7 @@ def _calibrate(nums: np.ndarray, dens: np.ndarray, target: float) -> np.ndarray:
 
 
 def _entries(metric: Metric, spec: Spec, units: list[OrgUnit], periods: list[Period],
-             rng: np.random.Generator) -> list[ValueEntry]:
+             rng: np.random.Generator) -> list[Entry]:
     """Values of one metric: each unit has its own level and trend, plus noise."""
     level = np.clip(rng.normal(spec.base, 0.06, len(units)), 0.02, 0.995)
     trend = np.clip(rng.normal(spec.growth, spec.growth / 3 + 0.005, len(units)), -0.02, 0.3)
@@ -266,7 +266,7 @@ def _entries(metric: Metric, spec: Spec, units: list[OrgUnit], periods: list[Per
                 data["value"] = "có" if rate[pos] > 0.5 else "không"
             else:  # choice: readiness grows with the level
                 data["text"] = "3" if rate[pos] > 0.75 else "2" if rate[pos] > 0.45 else "1"
-            entries.append(ValueEntry(metric, unit, period, data, state=State.ACCEPTED))
+            entries.append(Entry(metric, unit, period, data, state=State.ACCEPTED))
     if spec.target:
         code, target = spec.target
         scope = Period.objects.get(code=code)
@@ -287,9 +287,9 @@ def _entries(metric: Metric, spec: Spec, units: list[OrgUnit], periods: list[Per
             continue
         members, nums, dens = per_period[period.pk]
         for unit, n, d in zip(members, nums, dens, strict=True):
-            entries.append(ValueEntry(metric, unit, period,
-                                      {"numerator": int(n), "denominator": int(d), "comment": NOTE},
-                                      state=State.ACCEPTED))
+            entries.append(Entry(metric, unit, period,
+                                 {"numerator": int(n), "denominator": int(d), "comment": NOTE},
+                                 state=State.ACCEPTED))
     return entries
 
 
@@ -307,7 +307,7 @@ def load(stdout=None) -> dict:
         Q(valid_to__isnull=True) | Q(valid_to__gte=dt.date(YEARS[0], 1, 1))).order_by("path"))
     rng = np.random.default_rng(SEED)
     _received.clear()
-    entries: list[ValueEntry] = []
+    entries: list[Entry] = []
     for spec in SPECS:
         reporting = [u for u in units if u.kind in spec.kinds]
         if spec.kinds == [K.SECTOR]:
@@ -316,7 +316,7 @@ def load(stdout=None) -> dict:
     existing = set(DataValue.objects.filter(metric__in=catalogue.values()).values_list(
         "metric_id", "unit_id", "period_id"))
     new = [e for e in entries if (e.metric.pk, e.unit.pk, e.period.pk) not in existing]
-    counts = save_values(new, user=None, source=Source.FORM, is_illustrative=True,
-                         reason="Nạp dữ liệu demo") if new else {"created": 0}
+    created = write_values(new, user=None, source=Source.FORM, is_illustrative=True,
+                           reason="Nạp dữ liệu demo").created if new else 0
     return {"metrics": len(catalogue), "values": DataValue.objects.count(),
-            "new values": counts["created"]}
+            "new values": created}

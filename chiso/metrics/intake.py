@@ -127,27 +127,29 @@ def _entries(rows: list[Row], errors: list[CellError], within: OrgUnit | None,
     def err(row: Row, column: str | None, message: str) -> None:
         errors.append(CellError(message, row.line, column, row.sheet))
 
-    unit_codes = {to_text(r.cells.get("unit")) for r in rows} - {""}
-    metric_codes = {to_text(r.cells.get("metric")) for r in rows} - {""}
+    # Each row's three codes, read once (a file may hold 100,000 rows).
+    codes = [(to_text(r.cells.get("unit")), to_text(r.cells.get("metric")),
+              to_text(r.cells.get("period"))) for r in rows]
+    unit_codes = {c[0] for c in codes} - {""}
+    metric_codes = {c[1] for c in codes} - {""}
     units: dict[str, OrgUnit] = {}
     for chunk in _chunks(sorted(unit_codes)):
         units.update((u.code, u) for u in OrgUnit.objects.filter(code__in=chunk))
     metrics: dict[str, Metric] = {}
     for chunk in _chunks(sorted(metric_codes)):
         metrics.update((m.code, m) for m in Metric.objects.filter(code__in=chunk))
-    periods = _periods({to_text(r.cells.get("period")) for r in rows} - {""})
+    periods = _periods({c[2] for c in codes} - {""})
 
     entries: list[Entry] = []
     seen: dict[tuple[int, int, int], int] = {}
     # A row with an unreadable cell (a formula) is already reported; checking it further
     # would only add a misleading "missing value".
     unreadable = {(e.sheet, e.row) for e in errors}
-    for row in rows:
-        if (row.sheet, row.line) in unreadable:
+    for row, (unit_code, metric_code, period_code) in zip(rows, codes, strict=True):
+        if unreadable and (row.sheet, row.line) in unreadable:
             continue
         cells = row.cells
         ok = True
-        unit_code = to_text(cells.get("unit"))
         unit = units.get(unit_code)
         if not unit_code:
             err(row, "unit", _("chưa nhập mã đơn vị.")); ok = False  # noqa: E702
@@ -157,7 +159,6 @@ def _entries(rows: list[Row], errors: list[CellError], within: OrgUnit | None,
             err(row, "unit", _("đơn vị “%(c)s” không thuộc %(u)s.") % {
                 "c": unit_code, "u": within.name})
             ok = False
-        metric_code = to_text(cells.get("metric"))
         metric = metrics.get(metric_code)
         if not metric_code:
             err(row, "metric", _("chưa nhập mã chỉ tiêu.")); ok = False  # noqa: E702
@@ -166,7 +167,6 @@ def _entries(rows: list[Row], errors: list[CellError], within: OrgUnit | None,
         elif not metric.active:
             err(row, "metric", _("chỉ tiêu “%(c)s” đã ngừng sử dụng.") % {"c": metric_code})
             ok = False
-        period_code = to_text(cells.get("period"))
         period = periods.get(period_code)
         if not period_code:
             err(row, "period", _("chưa nhập kỳ.")); ok = False  # noqa: E702

@@ -14,12 +14,12 @@ history, in one transaction per call.
 Permissions: callers check `permissions.can(user, "edit_data", unit)` to show the form;
 these functions assert it again whenever a user is given (user=None is the system itself:
 demo, computed values, migrations of data).
+
+Many values at once (imports, the API's bulk endpoint, the demo) go through
+`chiso.metrics.bulk.write_values`, which keeps the same rules in bulk queries.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -33,8 +33,7 @@ from chiso.orgs.models import OrgUnit
 from .models import DataValue, DataValueChange, Metric, Period, Source, State
 from .validation import Issue, clean, validate
 
-__all__ = ["ConflictError", "Issue", "ValidationFailed", "save_value", "save_values",
-           "set_state", "validate", "ValueEntry"]
+__all__ = ["ConflictError", "Issue", "ValidationFailed", "save_value", "set_state", "validate"]
 
 # Which permission a state change needs (see chiso.orgs.permissions.ACTIONS). Rounds add
 # their own workflow rules (deadlines, the head's approval) on top of these.
@@ -203,95 +202,3 @@ def set_state(data_value: DataValue, new_state: str, *, user, reason: str = "",
                  at=now).save()
         events.publish(f"value.{new_state}", current.unit, metric=current.metric.code, period=current.period.code)
         return current
-
-
-# --- many values at once (imports, the demo) -------------------------------------------
-@dataclass
-class ValueEntry:
-    metric: Metric
-    unit: OrgUnit
-    period: Period
-    data: dict
-    label: str = ""  # where it came from, for messages: "Dòng 12", "Sheet1!B7"
-    state: str | None = None
-    expected_version: int | None = None
-    issues: list[Issue] = field(default_factory=list)
-
-
-class BulkValidationFailed(ValidationFailed):
-    def __init__(self, failed: list[ValueEntry]):
-        self.failed = failed
-        issues = [Issue(i.field, f"{e.label or e.metric.code}: {i.message}", i.code)
-                  for e in failed for i in e.issues]
-        super().__init__(issues)
-
-
-def save_values(entries: Iterable[ValueEntry], *, user, source: str, reason: str = "",
-                is_illustrative: bool = False, batch_size: int = 2000) -> dict[str, int]:
-    """Save many values all-or-nothing: every entry is validated first, and if any fails,
-    `BulkValidationFailed` lists them all and nothing is written.
-
-    New values are inserted in bulk (with their first history entry); existing ones go
-    through `save_value` one by one, so versions, conflicts and history behave exactly as
-    for a single edit. Returns counts: created, updated, unchanged.
-    """
-    entries = list(entries)
-    failed = []
-    for entry in entries:
-        fields, entry.issues = clean(entry.metric, entry.data)
-        entry.data = {**entry.data}
-        entry._fields = fields  # type: ignore[attr-defined]
-        if entry.issues:
-            failed.append(entry)
-    if failed:
-        raise BulkValidationFailed(failed)
-    if user is not None:
-        for unit in {e.unit.pk: e.unit for e in entries}.values():
-            if not permissions.can(user, "edit_data", unit):
-                raise PermissionDenied(f"Bạn không có quyền nhập số liệu cho {unit.name}.")
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
-    with transaction.atomic():
-        keys = {(e.metric.pk, e.unit.pk, e.period.pk) for e in entries}
-        metric_ids = {k[0] for k in keys}
-        period_ids = {k[2] for k in keys}
-        existing = {
-            (m, u, p): (pk, version)
-            for pk, m, u, p, version in DataValue.objects.filter(
-                metric_id__in=metric_ids, period_id__in=period_ids,
-                unit_id__in={k[1] for k in keys},
-            ).values_list("pk", "metric_id", "unit_id", "period_id", "version")
-        }
-        now = timezone.now()
-        new_values: list[DataValue] = []
-        for entry in entries:
-            key = (entry.metric.pk, entry.unit.pk, entry.period.pk)
-            if key in existing:
-                before = existing[key][1]
-                dv = save_value(entry.metric, entry.unit, entry.period, entry.data, user=user,
-                                source=source, expected_version=entry.expected_version,
-                                reason=reason, state=entry.state)
-                counts["updated" if dv.version != before else "unchanged"] += 1
-                continue
-            if entry.expected_version not in (None, 0):
-                raise ConflictError(None, entry.expected_version,
-                                    f"{entry.label}: số liệu bạn đang sửa không còn tồn tại.")
-            existing[key] = (None, 1)
-            new_values.append(DataValue(
-                metric=entry.metric, unit=entry.unit, period=entry.period, source=source,
-                state=entry.state or State.DRAFT, version=1, updated_by=user, updated_at=now,
-                created_at=now, is_illustrative=is_illustrative, **entry._fields))  # type: ignore[attr-defined]
-        for start in range(0, len(new_values), batch_size):
-            batch = new_values[start:start + batch_size]
-            DataValue.objects.bulk_create(batch)
-            if any(dv.pk is None for dv in batch):  # backends that do not return ids
-                ids = {(v.metric_id, v.unit_id, v.period_id): v.pk for v in DataValue.objects.filter(
-                    metric_id__in=metric_ids, period_id__in=period_ids).only(
-                        "pk", "metric_id", "unit_id", "period_id")}
-                for dv in batch:
-                    dv.pk = ids[(dv.metric_id, dv.unit_id, dv.period_id)]
-            DataValueChange.objects.bulk_create(
-                [_history(dv, None, user=user, source=source, reason=reason, old_state="", at=now)
-                 for dv in batch])
-        counts["created"] = len(new_values)
-        events.publish("value.accepted", {e.unit.path for e in entries if e.state == State.ACCEPTED})
-    return counts

@@ -1,5 +1,7 @@
 """Every change is kept: who, when, old → new, why, source; nothing is silently overwritten."""
 
+from unittest.mock import patch
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
@@ -81,21 +83,42 @@ def test_a_reviewer_corrects_a_submitted_value_only_with_a_reason(metrics, peopl
 
 
 def test_bulk_save_is_all_or_nothing(metrics, tree):
+    from chiso.metrics.bulk import BulkRejected, Entry, write_values
     from chiso.metrics.models import Period
 
     m, jan, feb = metrics["count"], Period.objects.for_code("2024-01"), Period.objects.for_code("2024-02")
-    good = services.ValueEntry(m, tree["C1"], jan, {"value": 3}, label="Dòng 2")
-    bad = services.ValueEntry(m, tree["C2"], feb, {"value": -1}, label="Dòng 3")
-    with pytest.raises(services.BulkValidationFailed) as err:
-        services.save_values([good, bad], user=None, source=Source.CSV)
-    assert str(err.value.issues[0]) == "Dòng 3: Giá trị (-1) phải là số nguyên không âm."
+    good = Entry(m, tree["C1"], jan, {"value": 3}, ref="Dòng 2")
+    bad = Entry(m, tree["C2"], feb, {"value": -1}, ref="Dòng 3")
+    with pytest.raises(BulkRejected) as err:
+        write_values([good, bad], user=None, source=Source.CSV)
+    assert {p.ref for p in err.value.problems} == {"Dòng 3"}
+    assert "Giá trị (-1) phải là số nguyên không âm." in [p.message for p in err.value.problems]
     assert not DataValue.objects.exists()
-    counts = services.save_values(
-        [good, services.ValueEntry(m, tree["C2"], feb, {"value": 4})], user=None, source=Source.CSV)
-    assert counts == {"created": 2, "updated": 0, "unchanged": 0}
+    counts = write_values([good, Entry(m, tree["C2"], feb, {"value": 4})], user=None,
+                          source=Source.CSV)
+    assert (counts.created, counts.updated, counts.unchanged) == (2, 0, 0)
     assert DataValueChange.objects.count() == 2
-    counts = services.save_values(
-        [services.ValueEntry(m, tree["C1"], jan, {"value": 5}),
-         services.ValueEntry(m, tree["C2"], feb, {"value": 4})], user=None, source=Source.CSV)
-    assert counts == {"created": 0, "updated": 1, "unchanged": 1}
+    counts = write_values([Entry(m, tree["C1"], jan, {"value": 5}),
+                           Entry(m, tree["C2"], feb, {"value": 4})], user=None, source=Source.CSV)
+    assert (counts.created, counts.updated, counts.unchanged) == (0, 1, 1)
     assert DataValueChange.objects.count() == 3
+
+
+def test_bulk_state_changes_are_versioned_and_announced_when_accepted(metrics, tree):
+    from chiso.metrics.bulk import Entry, write_values
+    from chiso.metrics.models import Period, State
+
+    m, jan = metrics["count"], Period.objects.for_code("2024-01")
+    write_values([Entry(m, tree["C1"], jan, {"value": 3})], user=None, source=Source.CSV)
+    dv = DataValue.objects.get()
+    assert (dv.state, dv.version) == (State.DRAFT, 1)
+    with patch("chiso.lib.events.publish") as publish:
+        counts = write_values([Entry(m, tree["C1"], jan, {"value": 3}, state=State.ACCEPTED)],
+                              user=None, source=Source.CSV)
+    assert counts.updated == 1
+    dv.refresh_from_db()
+    assert (dv.state, dv.version) == (State.ACCEPTED, 2)
+    change = dv.changes.first()
+    assert (change.old_state, change.new_state, change.new["state"]) == (
+        State.DRAFT, State.ACCEPTED, State.ACCEPTED)
+    publish.assert_called_once_with("value.accepted", {tree["C1"].path})
