@@ -97,7 +97,7 @@ def as_decimal(x) -> Decimal:
 # --- assessments: results as chiso.assessments.scoring writes them ----------------------
 @pytest.fixture
 def dti(tree, people):
-    """A framework (total, pillars A and B, main indices A1 under A, B1 under B).
+    """A framework (total; pillars A, B, C; main indices A1, B1, KT, one under each).
 
     - P1's own assessment of 2025 over C1, C2, A1 (provisional);
     - the national assessment of 2025 over P1 and P2 (published, public);
@@ -121,14 +121,19 @@ def dti(tree, people):
                                       kind=N.PILLAR, max_points=60, order=1)
     pb = FrameworkNode.objects.create(framework=fw, code="B", name="Xã hội số", kind=N.PILLAR,
                                       max_points=40, order=2)
+    pc = FrameworkNode.objects.create(framework=fw, code="C", name="Kinh tế số", kind=N.PILLAR,
+                                      max_points=20, order=3)
     a1 = FrameworkNode.objects.create(framework=fw, code="A1", name="Dịch vụ công",
-                                      kind=N.MAIN, max_points=60, order=3)
+                                      kind=N.MAIN, max_points=60, order=4)
     b1 = FrameworkNode.objects.create(framework=fw, code="B1", name="Kỹ năng số",
-                                      kind=N.MAIN, max_points=40, order=4)
+                                      kind=N.MAIN, max_points=40, order=5)
+    kt = FrameworkNode.objects.create(framework=fw, code="KT", name="Doanh nghiệp số",
+                                      kind=N.MAIN, max_points=20, order=6)
     a1.parents.set([total, pa])
     b1.parents.set([total, pb])
-    pa.parents.set([total])
-    pb.parents.set([total])
+    kt.parents.set([total, pc])
+    for pillar in (pa, pb, pc):
+        pillar.parents.set([total])
 
     def assessment(name, owner, state, visibility):
         rnd = ReportingRound.objects.create(
@@ -141,7 +146,7 @@ def dti(tree, people):
 
     local = assessment("Đánh giá CĐS cấp xã 2025", tree["P1"], "provisional", "owner")
     national = assessment("DTI cấp tỉnh 2025", tree["VN"], "published", "public")
-    # unit → (total, A, B, A1, B1, rank, change, places)
+    # unit → (total, A, B, A1, B1, rank, change, places); C and KT are (A + B) / 2
     scores = {
         local: {"C1": (0.70, 0.80, 0.55, 0.80, 0.55, 2, 0.05, 1),
                 "C2": (0.82, 0.90, 0.70, 0.90, 0.70, 1, -0.01, 0),
@@ -151,7 +156,9 @@ def dti(tree, people):
     }
     for a, rows in scores.items():
         for code, (t, sa, sb, sa1, sb1, rank, change, places) in rows.items():
-            for node, score in ((total, t), (pa, sa), (pb, sb), (a1, sa1), (b1, sb1)):
+            sc = round((sa + sb) / 2, 4)
+            for node, score in ((total, t), (pa, sa), (pb, sb), (pc, sc), (a1, sa1), (b1, sb1),
+                                (kt, sc)):
                 Result.objects.create(assessment=a, unit=tree[code], node=node, score=score,
                                       rank=rank if node == total else None,
                                       change=change if node == total else None,
@@ -160,7 +167,7 @@ def dti(tree, people):
                                    value=0.55, rank=5, rank_of=63)
     PublishedResult.objects.create(year=2024, scope=Scope.PROVINCIAL_DTI, unit=tree["P1"],
                                    value=0.62, rank=3, rank_of=63)
-    return {"local": local, "national": national, "nodes": (total, pa, pb, a1, b1)}
+    return {"local": local, "national": national, "nodes": (total, pa, pb, pc, a1, b1, kt)}
 
 
 # --- plans ------------------------------------------------------------------------------

@@ -81,7 +81,7 @@ def test_leader_dashboard_draws_real_data_and_updates_live(
     assert values_of(got["dti_ranking"]["data"][0]) == [0.82, 0.7]
     assert got["dti_radar"]["types"] == ["radar"]
     assert got["dti_trend"]["names"][0] == "DTI"
-    assert got["dti_heatmap"]["types"] == ["heatmap"] and len(got["dti_heatmap"]["data"][0]) == 6
+    assert got["dti_heatmap"]["types"] == ["heatmap"] and len(got["dti_heatmap"]["data"][0]) == 9
     assert got["metric_trend"]["names"] == ["Tỷ lệ hồ sơ trực tuyến"]
     # 2026 has no accepted value yet (C1's 2026Q1 figure is only submitted).
     assert got["metric_trend"]["data"][0][-1] in (None, "-")

@@ -25,7 +25,7 @@ def test_tiles_of_a_province_come_from_the_national_assessment(dti, tree, people
     assert (data["score"], data["rank"], data["of"], data["places"]) == (0.6512, 1, 2, 2)
     assert data["change"] == pytest.approx(0.0312)
     assert [(p.node.code, p.score) for p in sorted(data["pillars"], key=lambda p: p.node.code)] \
-        == [("A", 0.70), ("B", 0.58)]
+        == [("A", 0.70), ("B", 0.58), ("C", 0.64)]
 
 
 def test_tiles_fall_back_on_the_official_published_results(dti, tree, people):
@@ -37,9 +37,9 @@ def test_tiles_fall_back_on_the_official_published_results(dti, tree, people):
 
 def test_radar_is_the_scope_against_average_and_best_of_its_peers(dti, tree, people):
     chart = D.dti_radar_data(tree["P1"], f(), people["leader"])["chart"]
-    assert chart["categories"] == ["Chính quyền số", "Xã hội số"]
+    assert chart["categories"] == ["Chính quyền số", "Xã hội số", "Kinh tế số"]
     mine, mean, best = (s["data"] for s in chart["series"])
-    pillars = dti["nodes"][1:3]
+    pillars = dti["nodes"][1:4]
     for i, node in enumerate(pillars):
         scores = list(Result.objects.filter(assessment=dti["national"], node=node)
                       .values_list("score", flat=True))
@@ -65,7 +65,7 @@ def test_ranking_and_heatmap_of_the_units_under_the_province(dti, tree, people):
     agencies = D.dti_ranking_data(tree["P1"], f(unit_type="so"), people["leader"])
     assert agencies["chart"]["categories"] == ["Sở Y tế"]
     heat = D.dti_heatmap_data(tree["P1"], f(), people["leader"])["chart"]
-    assert heat["x"] == ["A1", "B1"] and heat["y"] == ["Phường Hai", "Sở Y tế", "Xã Một"]
+    assert heat["x"] == ["A1", "B1", "KT"] and heat["y"] == ["Phường Hai", "Sở Y tế", "Xã Một"]
     direct = {(r.node.code, r.unit.name): r.score for r in Result.objects.filter(
         assessment=dti["local"], node__kind="main").select_related("node", "unit")}
     assert {(heat["x"][x], heat["y"][y]): v for x, y, v in heat["cells"]} == direct

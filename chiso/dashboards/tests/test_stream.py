@@ -4,6 +4,7 @@ retry and Last-Event-ID replay."""
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -17,6 +18,25 @@ from chiso.dashboards.models import Event as EventRow
 from chiso.lib import events
 
 ROLES = ["admin", "leader", "reviewer", "head", "reporter"]
+
+
+def run(coro):
+    """asyncio.run in a thread of its own: Playwright's sync API (browser tests earlier in
+    the same session) leaves an event loop running in the main thread."""
+    out: dict = {}
+
+    def target():
+        try:
+            out["value"] = asyncio.run(coro)
+        except BaseException as exc:  # re-raised in the test's thread
+            out["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in out:
+        raise out["error"]
+    return out.get("value")
 
 
 def ev(i, path, public=False, kind="value.accepted"):
@@ -79,15 +99,15 @@ def test_feed_permissions_by_role(tree, people, role):
         assert chunks[1].startswith("id: ") and "event: hello" in chunks[1]
         return "ok"
 
-    province = asyncio.run(open_feed("P1"))
+    province = run(open_feed("P1"))
     assert province == ("ok" if role in ("admin", "leader", "reviewer") else "denied")
-    assert asyncio.run(open_feed("C1", only_unit=True)) == "ok"
-    assert asyncio.run(open_feed("P2")) == "denied"
+    assert run(open_feed("C1", only_unit=True)) == "ok"
+    assert run(open_feed("P2")) == "denied"
 
 
 def test_an_anonymous_visitor_gets_no_private_feed(db):
     with pytest.raises(PermissionDenied):
-        asyncio.run(stream.feed(_request(AnonymousUser(), "?don_vi=P1")))
+        run(stream.feed(_request(AnonymousUser(), "?don_vi=P1")))
 
 
 def test_a_reporter_asking_for_its_subtree_gets_its_unit_only(tree, people):
@@ -109,7 +129,7 @@ def test_the_feed_replays_missed_events_then_sends_live_ones_filtered(tree):
     _commit("submission.accepted", tree["C2"])
     events.hub.ring.clear()
 
-    async def run():
+    async def scenario():
         lines = stream.event_lines(tree["P1"].path, last_id=first - 1, heartbeat=30)
         out = [await anext(lines)]  # retry
         out.append(await asyncio.wait_for(anext(lines), 5))  # C1 (replayed)
@@ -121,7 +141,7 @@ def test_the_feed_replays_missed_events_then_sends_live_ones_filtered(tree):
         await events.hub.stop()
         return out
 
-    out = asyncio.run(run())
+    out = run(scenario())
     ids = list(EventRow.objects.order_by("pk").values_list("pk", flat=True))
     assert out[0].startswith("retry:")
     assert out[1].startswith(f"id: {ids[0]}\nevent: change\n") and "value.accepted" in out[1]
@@ -131,7 +151,7 @@ def test_the_feed_replays_missed_events_then_sends_live_ones_filtered(tree):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_feed_sends_heartbeats_when_nothing_happens(tree):
-    async def run():
+    async def scenario():
         lines = stream.event_lines(tree["P1"].path, last_id=0, heartbeat=0.05)
         out = [await anext(lines), await asyncio.wait_for(anext(lines), 5)]
         await lines.aclose()
@@ -139,7 +159,7 @@ def test_the_feed_sends_heartbeats_when_nothing_happens(tree):
         await events.hub.stop()
         return out
 
-    assert asyncio.run(run())[1] == ": ping\n\n"
+    assert run(scenario())[1] == ": ping\n\n"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -149,12 +169,12 @@ def test_the_public_feed_view_carries_published_events_only(tree):
     first = EventRow.objects.order_by("pk").first().pk
     events.hub.ring.clear()
 
-    async def run():
+    async def scenario():
         request = RequestFactory().get("/cong-khai/P1/su-kien/", HTTP_LAST_EVENT_ID=str(first - 1))
         response = await stream.public_feed(request, "P1")
         assert response["Content-Type"].startswith("text/event-stream")
         assert response["Cache-Control"] == "no-cache, no-store"
         return await _first_chunks(response, 2)
 
-    out = asyncio.run(run())
+    out = run(scenario())
     assert "assessment.published" in out[1] and "value.accepted" not in "".join(out)

@@ -8,6 +8,7 @@ NOTIFY and the LISTEN connection.
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -16,6 +17,25 @@ from django.db import connections, transaction
 from chiso.dashboards.models import Event as EventRow
 from chiso.lib import events
 from chiso.orgs.models import OrgUnit
+
+
+def run(coro):
+    """asyncio.run in a thread of its own: Playwright's sync API (browser tests earlier in
+    the same session) leaves an event loop running in the main thread."""
+    out: dict = {}
+
+    def target():
+        try:
+            out["value"] = asyncio.run(coro)
+        except BaseException as exc:  # re-raised in the test's thread
+            out["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in out:
+        raise out["error"]
+    return out.get("value")
 
 
 def test_publish_waits_for_the_commit(db, django_capture_on_commit_callbacks):
@@ -97,7 +117,7 @@ async def _receive(n: int, actions, last_id=None, timeout: float = 10) -> list[e
 
 @pytest.mark.django_db(transaction=True)
 def test_committed_events_reach_a_subscriber_and_rolled_back_ones_do_not():
-    got = asyncio.run(_receive(2, [
+    got = run(_receive(2, [
         lambda: _commit("value.accepted", "000001.", rollback=True),
         lambda: _commit("value.accepted", "000002."),
         lambda: _commit("submission.accepted", "000003."),
@@ -114,7 +134,7 @@ def test_a_reconnecting_subscriber_gets_what_it_missed_from_the_table():
         _commit("value.accepted", f"00000{i}.")
     ids = list(EventRow.objects.values_list("pk", flat=True))
     events.hub.ring.clear()  # another process, or this one restarted: nothing in memory
-    got = asyncio.run(_receive(3, [], last_id=ids[0], timeout=3))
+    got = run(_receive(3, [], last_id=ids[0], timeout=3))
     assert [e.id for e in got] == ids[1:]
     assert [e.paths for e in got] == [("000001.",), ("000002.",), ("000003.",)]
 
@@ -124,7 +144,7 @@ def test_a_reconnecting_subscriber_gets_missed_and_live_events_once_each_in_orde
     _commit("value.accepted", "000001.")
     _commit("value.accepted", "000002.")
     first = EventRow.objects.order_by("pk").first().pk
-    got = asyncio.run(_receive(2, [lambda: _commit("value.accepted", "000003.")],
+    got = run(_receive(2, [lambda: _commit("value.accepted", "000003.")],
                                last_id=first))
     assert [e.paths[0] for e in got] == ["000002.", "000003."]
     assert got[0].id < got[1].id
@@ -136,5 +156,5 @@ def test_too_many_missed_events_ask_the_browser_to_reload(monkeypatch):
     for i in range(4):
         _commit("value.accepted", f"00000{i}.")
     events.hub.ring.clear()
-    got = asyncio.run(_receive(1, [], last_id=0, timeout=3))
+    got = run(_receive(1, [], last_id=0, timeout=3))
     assert got == [None]
