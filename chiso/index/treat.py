@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _nan
-from ._parallel import for_each
+from ._parallel import for_each, threads
 
 __all__ = ["TREAT_FALLBACKS", "TreatDetails", "log_ct", "treat"]
 
@@ -252,6 +252,35 @@ def _winsorise_direct(
     return lo, hi, n_hi + n_lo, passing | undecided
 
 
+def _treat_rows(
+    rows: np.ndarray, mom: tuple[np.ndarray, ...], max_points: int, skew_t: float,
+    kurt_t: float, fallback: str, nw: np.ndarray, fb: np.ndarray, bsk: np.ndarray,
+    bku: np.ndarray,
+) -> np.ndarray:
+    """Treat failing rows (rows, units) given their moments; returns the treated rows and
+    fills ``nw`` (points Winsorised), ``fb`` (fallback applied) and, where the rows
+    changed, ``bsk``/``bku`` (which hold the statistics before) with those after."""
+    lo, hi, n_points, passing = _winsorise_rows(rows, mom, max_points, skew_t, kurt_t)
+    win = _clip_rows(rows, lo, hi)
+    # Statistics after Winsorising, for the rows that keep it. A row that still fails
+    # had defined statistics at its last step, so with the log fallback (which
+    # replaces it) only the rows that now pass need them.
+    done = (n_points > 0) & (passing | (fallback != "log"))
+    if done.any():
+        bsk[done], bku[done] = _nan.skew_kurt(win[done], axis=1)
+    # COINr: a column whose statistics become undefined is left untreated.
+    undefined = np.isnan(bsk) | np.isnan(bku)
+    win[undefined] = rows[undefined]
+    n_points = np.where(undefined, 0, n_points)
+    fb[:] = ~passing & ~undefined & (fallback == "log")
+    if fb.any():
+        win[fb] = log_ct(rows[fb], axis=1)
+        n_points = np.where(fb, 0, n_points)
+        bsk[fb], bku[fb] = _nan.skew_kurt(win[fb], axis=1)
+    nw[:] = n_points
+    return win
+
+
 def treat(
     values: np.ndarray,
     max_points: int = 5,
@@ -292,31 +321,27 @@ def treat(
     sk1, ku1 = sk0.copy(), ku0.copy()
     if fail.any():
         ti, ci = np.nonzero(fail)
-        rows = values[ti, :, ci]  # (k, units): one row per failing (period, indicator)
-        lo, hi, nw, passing = _winsorise_rows(
-            rows, (n0[ti, ci], mean0[ti, ci], m20[ti, ci], m30[ti, ci], m40[ti, ci]),
-            max_points, skew, kurtosis)
-        win = _clip_rows(rows, lo, hi)
-        # Statistics after Winsorising, for the rows that keep it. A row that still fails
-        # had defined statistics at its last step, so with the log fallback (which
-        # replaces it) only the rows that now pass need them.
+        k = len(ti)
+        nw, fb = np.empty(k, dtype=np.intp), np.empty(k, dtype=bool)
         bsk, bku = sk0[ti, ci], ku0[ti, ci]
-        done = (nw > 0) & (passing | (fallback != "log"))
-        if done.any():
-            bsk[done], bku[done] = _nan.skew_kurt(win[done], axis=1)
-        # COINr: a column whose statistics become undefined is left untreated.
-        undefined = np.isnan(bsk) | np.isnan(bku)
-        win[undefined] = rows[undefined]
-        nw = np.where(undefined, 0, nw)
-        fb = ~passing & ~undefined & (fallback == "log")
-        if fb.any():
-            win[fb] = log_ct(rows[fb], axis=1)
-            nw = np.where(fb, 0, nw)
-            bsk[fb], bku[fb] = _nan.skew_kurt(win[fb], axis=1)
+        mom_rows = tuple(m[ti, ci] for m in (n0, mean0, m20, m30, m40))
+        # Every failing (period, indicator) is treated on its own, so the rows are split
+        # into blocks treated in parallel; each block gathers its rows, treats them and
+        # writes them back.
+        n_blocks = min(threads(), k)
+        bounds = [k * b // n_blocks for b in range(n_blocks + 1)]
+
+        def block(b: int) -> None:
+            sl = slice(bounds[b], bounds[b + 1])
+            rows = values[ti[sl], :, ci[sl]]  # (rows, units)
+            out[ti[sl], :, ci[sl]] = _treat_rows(
+                rows, tuple(m[sl] for m in mom_rows), max_points, skew, kurtosis, fallback,
+                nw[sl], fb[sl], bsk[sl], bku[sl])
+
+        for_each(block, range(n_blocks), values=k * n_u)
         changed = (nw > 0) | fb
         sk1[ti[changed], ci[changed]] = bsk[changed]
         ku1[ti[changed], ci[changed]] = bku[changed]
-        out[ti, :, ci] = win
         n_win[ti, ci] = nw
         use_fallback[ti, ci] = fb
     details = TreatDetails(
