@@ -151,7 +151,7 @@ def _open_tasks(today: dt.date, unit_ids: list[int] | None):
     tasks = (Task.objects.filter(_in_force(), cancelled=False)
              .filter(Q(completed_at__isnull=True) | Q(completed_at__gt=today))
              .filter(Q(start_date__isnull=True) | Q(start_date__lte=today))
-             .select_related("plan", "lead_unit"))
+             .select_related("plan", "plan__owner", "lead_unit"))
     if unit_ids is not None:
         tasks = tasks.filter(lead_unit_id__in=unit_ids)
     return tasks
@@ -194,7 +194,7 @@ def _report_items(today: dt.date, unit_ids: list[int] | None, out: dict) -> None
             owed.append((lead, target.unit or target.plan.owner, target, period))
     shares = (TargetBreakdown.objects.filter(target__plan__status=Plan.Status.IN_FORCE,
                                              target__metric__isnull=False)
-              .select_related("unit", "target", "target__plan", "target__metric"))
+              .select_related("unit", "target", "target__plan", "target__plan__owner", "target__metric"))
     if unit_ids is not None:
         shares = shares.filter(unit_id__in=unit_ids)
     for share in shares:
@@ -242,12 +242,15 @@ class SilentUnit:
         return (silent is not None, -(silent or 0), -self.overdue_items, self.unit.path)
 
 
-def silent_units(within: OrgUnit, today: dt.date) -> list[SilentUnit]:
+def silent_units(within: OrgUnit, today: dt.date,
+                 by_unit: dict[int, list[InboxItem]] | None = None) -> list[SilentUnit]:
     """Units that owe something to the plans of `within`'s subtree, with the date of the
     last thing they wrote for any plan (progress, note or a target's figure), longest
-    silence first."""
-    in_scope = {u.pk: u for u in OrgUnit.objects.subtrees([within.path])}
-    items = {uid: its for uid, its in items_by_unit(today).items() if uid in in_scope}
+    silence first. `by_unit`: `items_by_unit(today)` when the caller has it already."""
+    if by_unit is None:
+        by_unit = items_by_unit(today)
+    items = {uid: its for uid, its in by_unit.items()
+             if its[0].unit.path.startswith(within.path)}
     if not items:
         return []
     last_task = dict(TaskUpdate.objects.filter(unit_id__in=items.keys())
@@ -262,7 +265,7 @@ def silent_units(within: OrgUnit, today: dt.date) -> list[SilentUnit]:
     rows = []
     for uid, its in items.items():
         stamps = [s for s in (last_task.get(uid), last_value.get(uid)) if s is not None]
-        rows.append(SilentUnit(in_scope[uid], max(stamps) if stamps else None, len(its),
+        rows.append(SilentUnit(its[0].unit, max(stamps) if stamps else None, len(its),
                                sum(1 for i in its if i.overdue), today))
     rows.sort(key=lambda r: r.sort_key)
     return rows

@@ -342,7 +342,7 @@ def digest_text(area: OrgUnit, today: dt.date, by_unit: dict[int, list[InboxItem
                 "%(unit)s: %(n)d việc, lâu nhất quá hạn %(d)d ngày",
                 "%(unit)s: %(n)d việc, lâu nhất quá hạn %(d)d ngày", len(its))
                 % {"unit": its[0].unit.name, "n": len(its), "d": oldest})
-    silent = [s for s in inbox.silent_units(area, today)
+    silent = [s for s in inbox.silent_units(area, today, by_unit)
               if s.days_silent is None or s.days_silent >= 30][:5]
     if silent:
         lines.append(_("Đơn vị lâu không cập nhật:"))
@@ -362,6 +362,12 @@ def run(*, now: dt.datetime, stdout) -> int:
     with translation.override(settings.LANGUAGE_CODE):
         by_unit = inbox.items_by_unit(today)
         people, outbox = People(), Outbox(now)
+        # Everyone who may be written to, in one query: the owing units' members and the
+        # secretariats up the tree from each plan's owner.
+        owing = {i.unit for its in by_unit.values() for i in its}
+        owners = {i.plan.owner for its in by_unit.values() for i in its}
+        people.load({u.pk for u in owing}
+                    | {a for o in owners for a in o.ancestor_ids(include_self=True)})
         _reminders(by_unit, people, outbox)
         _escalations(by_unit, people, outbox)
         _digests(now, by_unit, outbox)

@@ -7,11 +7,15 @@ import datetime as dt
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from chiso.conftest import make_user
 from chiso.metrics.models import DataValue, Period, State
+from chiso.orgs.models import OrgUnit, Role
 
 from .. import reminders
-from ..models import ReminderLog, TaskUpdate
+from ..models import ReminderLog, Task, TaskUpdate
 from .intake_fixtures import at
 
 D = dt.date
@@ -178,3 +182,29 @@ def test_run_reports_what_it_sent(intake_plan):
     out = io.StringIO()
     assert reminders.run(now=at(D(2026, 3, 13)), stdout=out) == 1
     assert "đã gửi 1 thư" in out.getvalue() and "nhắc việc 1" in out.getvalue()
+
+
+
+def _communes_with_tasks(plan, parent, codes) -> None:
+    for code in codes:
+        unit = OrgUnit.objects.create(code=code, name=f"Xã {code}", kind=OrgUnit.Kind.COMMUNE,
+                                      parent=parent)
+        make_user(f"rep_{code}", Role.REPORTER, unit, email=f"rep_{code}@example.vn")
+        make_user(f"head_{code}", Role.HEAD, unit, email=f"head_{code}@example.vn")
+        Task.objects.create(plan=plan, code=code, description=f"Việc của {code}",
+                            lead_unit=unit, due_date=D(2026, 3, 1))
+
+
+def _queries_of_a_quiet_rerun(day: dt.date) -> int:
+    run(day)
+    with CaptureQueriesContext(connection) as ctx:
+        assert run(day) == 0
+    return len(ctx.captured_queries)
+
+
+def test_a_rerun_asks_the_same_few_queries_whatever_the_number_of_units(intake_plan, tree):
+    _communes_with_tasks(intake_plan, tree["P1"], [f"X{i}" for i in range(3)])
+    few = _queries_of_a_quiet_rerun(D(2026, 3, 30))
+    _communes_with_tasks(intake_plan, tree["P1"], [f"Y{i}" for i in range(30)])
+    many = _queries_of_a_quiet_rerun(D(2026, 3, 31))
+    assert many == few
