@@ -186,7 +186,7 @@ def page(label: str, assessment, n_units: int) -> None:
     except NoReverseMatch:
         print(f"[{label}] ranking page: not available")
         return
-    client = Client()
+    client = Client(HTTP_HOST="localhost")
     client.login(username="lanh_dao", password="bench-pass-1")
 
     def get():
