@@ -105,18 +105,24 @@ def rank_min(values: np.ndarray, axis: int = 0, descending: bool = True) -> np.n
     n = moved.shape[-1]
     if n == 0:
         return np.moveaxis(np.empty(moved.shape, dtype=float), -1, axis)
-    key = _order_key(moved, descending).reshape(-1, n)
-    ranks = np.empty(key.shape)
-    # Rows are independent: large inputs are ranked in a few blocks of rows, in parallel
-    # (from a fifth of the size at which element-wise steps go parallel: a sort does
-    # several times more work per value).
-    n_blocks = min(threads(), key.shape[0]) if key.size >= PARALLEL_MIN_VALUES // 5 else 1
-    bounds = [key.shape[0] * i // n_blocks for i in range(n_blocks + 1)]
-    for_each(lambda b: _rank_rows(key[bounds[b]:bounds[b + 1]], ranks[bounds[b]:bounds[b + 1]]),
-             range(n_blocks))
-    ranks = ranks.reshape(moved.shape)
-    ranks[np.isnan(moved)] = np.nan
-    return np.moveaxis(ranks, -1, axis)
+    # Rows (every position along the other axes) are independent: a large input is ranked
+    # in a few blocks along its first other axis (e.g. periods), in parallel, from a fifth
+    # of the size at which element-wise steps go parallel (a sort does several times more
+    # work per value). Each block builds its own keys.
+    flat = moved.reshape(1, -1, n) if moved.ndim == 1 else moved.reshape(
+        moved.shape[0], -1, n)
+    ranks = np.empty(flat.shape)
+    n_blocks = min(threads(), flat.shape[0]) if flat.size >= PARALLEL_MIN_VALUES // 5 else 1
+    bounds = [flat.shape[0] * i // n_blocks for i in range(n_blocks + 1)]
+
+    def block(b: int) -> None:
+        part = flat[bounds[b]:bounds[b + 1]]
+        out = ranks[bounds[b]:bounds[b + 1]]
+        _rank_rows(_order_key(part, descending).reshape(-1, n), out.reshape(-1, n))
+        out[np.isnan(part)] = np.nan
+
+    for_each(block, range(n_blocks))
+    return np.moveaxis(ranks.reshape(moved.shape), -1, axis)
 
 
 def _rank_rows(key: np.ndarray, out: np.ndarray) -> None:
