@@ -25,11 +25,15 @@ class Served:
 
 
 @pytest.fixture
-def uvicorn_server(transactional_db):
+def uvicorn_server(transactional_db, monkeypatch):
     import uvicorn
+    from django.db import connections
 
     from chiso.asgi import application
 
+    # The server's worker threads close their connections after each request, so none is
+    # left open on the test database when it is dropped (PostgreSQL refuses otherwise).
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
