@@ -120,8 +120,9 @@ def _fill(assessment: Assessment, sub: Submission, user, rng: random.Random, str
 
 
 def _explanation(node: FrameworkNode) -> str:
-    source = node.data_source or "hồ sơ lưu tại đơn vị"
-    return f"Số liệu tổng hợp từ {source.lower()} đến hết tháng 9 (minh họa)."
+    source = f" Nguồn: {node.data_source.strip().rstrip('.')}." if node.data_source else ""
+    return ("Số liệu theo hồ sơ lưu tại đơn vị, tính đến hết ngày 30/9 (minh họa)."
+            + source)
 
 
 def _loaded(assessment: Assessment, reviewer) -> bool:
