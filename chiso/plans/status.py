@@ -381,14 +381,19 @@ def beats(comparison: str, value: float, goal: float) -> bool:
     return False
 
 
-def fmt(metric: Metric | None, value: float | None, comparison: str = "") -> str:
+def fmt(metric: Metric | None, value: float | None, comparison: str = "",
+        strip: bool = False) -> str:
+    """A value as people read it; `strip` drops trailing zeros (goals: `100 %`, not `100,00 %`)."""
     if value is None:
         return "–"
     if comparison == Target.Comparison.TOP_N:
         return _("hạng %(r)s") % {"r": format_number(value, 0)}
-    if metric is not None and metric.is_percentage:
-        return format_percent(value, max(metric.decimals, 1) if metric.decimals else 1)
     decimals = metric.decimals if metric is not None else 2
+    if metric is not None and metric.is_percentage:
+        digits = max(decimals, 1)
+        while strip and digits > 0 and round(value, digits - 1) == round(value, digits):
+            digits -= 1
+        return format_percent(value, digits)
     text = format_number(value, decimals, strip_zeros=True)
     uom = metric.unit_of_measure if metric is not None else ""
     return f"{text} {uom}".strip()
@@ -397,8 +402,8 @@ def fmt(metric: Metric | None, value: float | None, comparison: str = "") -> str
 def rule_sentence(target: Target, goal: float, year: int, level: int | None) -> str:
     C = Target.Comparison
     metric = target.metric
-    g = fmt(metric, goal) if target.comparison != C.TOP_N else format_number(goal, 0)
-    args = {"goal": g, "year": year, "tol": fmt(metric, float(target.tolerance or 0))}
+    g = fmt(metric, goal, strip=True) if target.comparison != C.TOP_N else format_number(goal, 0)
+    args = {"goal": g, "year": year, "tol": fmt(metric, float(target.tolerance or 0), strip=True)}
     if target.comparison == C.AT_MOST:
         text = _("Đạt khi giá trị không vượt quá %(goal)s trong năm %(year)s") % args
     elif target.comparison == C.EQUAL:
@@ -447,7 +452,7 @@ class LineResult:
             return ""
         if self.target.comparison == Target.Comparison.TOP_N:
             return _("nhóm %(n)s") % {"n": format_number(self.goal, 0)}
-        return fmt(self.target.metric, self.goal)
+        return fmt(self.target.metric, self.goal, strip=True)
 
     @property
     def value_text(self) -> str:
@@ -522,7 +527,7 @@ def evaluate_line(target: Target, unit: OrgUnit, level: int | None, steps: dict[
         else:
             line.status = S.NOT_ACHIEVED
         line.explain = lambda: _("Số liệu %(p)s: %(v)s, kết quả: %(s)s.") % {
-            "p": reading.label.lower() if reading.periods > 1 else reading.label,
+            "p": reading.label[:1].lower() + reading.label[1:],
             "v": fmt(metric, v, cmp), "s": str(S.LABELS[line.status]).lower()}
         return line
 

@@ -101,4 +101,4 @@ def test_the_target_page_carries_its_chart_data_and_rule(client, setup, people):
     assert chart["lines"][0]["points"] == [[2023.4932, 70.0]]  # 30/06/2023
     assert chart["lines"][0]["goals"] == [[2023.999, 60.0], [2025.999, 80.0]]
     assert 'id="target-chart-data"' in page.content.decode()
-    assert "Đạt khi giá trị từ 80,0" in page.content.decode()
+    assert "Đạt khi giá trị từ 80\u00a0%" in page.content.decode()

@@ -27,7 +27,7 @@ def test_at_least_after_the_deadline(tree, plan, rate, num, expected):
     put(rate, tree["C1"], "2023S2", num=num, den=100)
     result = status_of(target, AFTER_2023)
     assert result.status == expected
-    assert "từ 85,0\u00a0% trở lên trong năm 2023" in result.rule
+    assert "từ 85\u00a0% trở lên trong năm 2023" in result.rule
     assert f"Số liệu năm 2023: {num},0\u00a0%" in result.rule
 
 
