@@ -30,6 +30,7 @@ from chiso.rounds.models import Submission
 
 from . import scoring
 from .models import AppraiserAssignment, Assessment, ComponentEntry, FrameworkNode
+from .selfassess import Locked
 
 K = FrameworkNode.Kind
 S = Submission.State
@@ -147,7 +148,7 @@ def appraise(assessment: Assessment, sub: Submission, node: FrameworkNode, user,
                                % {"c": node.code})
     sub = Submission.objects.select_for_update().get(pk=sub.pk)
     if sub.state != S.SUBMITTED:
-        raise PermissionDenied(_("Chỉ thẩm định được bản tự đánh giá đang chờ thẩm định "
+        raise Locked(_("Chỉ thẩm định được bản tự đánh giá đang chờ thẩm định "
                                  "(trạng thái hiện tại: %(s)s).") % {"s": sub.get_state_display()})
     entry = (ComponentEntry.objects.select_for_update().select_related("node")
              .get(assessment=assessment, unit=sub.unit, node=node))

@@ -45,6 +45,11 @@ S = Submission.State
 FORM_SECTION = "Tự đánh giá"  # the round's one section: the whole self-assessment
 
 
+class Locked(PermissionDenied):
+    """The user may edit this unit's self-assessment, but not now (sent, past the
+    deadline, accepted or locked). Views answer 409 with the message, not a bare 403."""
+
+
 # --- the round behind the assessment ------------------------------------------------------
 def ensure_section(assessment: Assessment) -> None:
     """The workflow's review and editing work per round section; an assessment's round is
@@ -172,6 +177,8 @@ def points_of(node: FrameworkNode, declared: dict, not_applicable: bool
     if not node.rule:
         return None, _("thành phần thu thập thông tin, không tính điểm")
     points, sentence = scoring.component_points(node, declared, "vi")
+    if node.rule.get("kind") == "relative_best":
+        sentence += " " + _("(tạm tính: khi tổng hợp, điểm được so với đơn vị tốt nhất)")
     return points, with_labels(node, sentence)
 
 
@@ -391,7 +398,8 @@ def _editable_entry(assessment: Assessment, sub: Submission, node: FrameworkNode
     if not permissions.can(user, "edit_data", sub.unit):
         raise PermissionDenied(_("Chỉ cán bộ đầu mối của đơn vị được tự đánh giá."))
     if not can_edit(user, sub, now):
-        raise PermissionDenied(_("Bản tự đánh giá đã khóa: không thể sửa lúc này."))
+        raise Locked(_("Bản tự đánh giá đã khóa (đã gửi, quá hạn hoặc đã thẩm định): không "
+                       "thể sửa lúc này."))
     if node.kind != K.COMPONENT or node.framework_id != assessment.framework_id \
             or not node.applies_to_kind(sub.unit.kind):
         raise PermissionDenied(_("Thành phần này không áp dụng cho đơn vị."))
@@ -505,5 +513,16 @@ def send(assessment: Assessment, sub: Submission, user, now: dt.datetime | None 
     if sub.round.requires_head_approval and sub.state in (S.DRAFT, S.RETURNED):
         return workflow.request_approval(sub, user, now=now)
     sub = workflow.submit(sub, user, now=now)
+    rescore_relative(assessment)
     scoring.recompute(assessment)  # the self points become the provisional results
     return sub
+
+
+def rescore_relative(assessment: Assessment) -> int:
+    """A "relative to the best unit" component compares each unit with the best of all
+    assessed units; one unit's form can only score it against itself, so these components
+    are scored again over every unit (one engine call each) whenever a unit sends."""
+    entries = list(ComponentEntry.objects.filter(assessment=assessment,
+                                                 node__rule__kind="relative_best")
+                   .select_related("node"))
+    return scoring.score_entries(assessment, entries) if entries else 0

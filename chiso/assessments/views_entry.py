@@ -67,6 +67,12 @@ def _node(assessment: Assessment, node_pk: int) -> FrameworkNode:
                              kind=FrameworkNode.Kind.COMPONENT)
 
 
+def _locked(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """409 with the reason, shown where the field's status goes (the page's htmx settings
+    swap 409 answers): the person may edit this form, just not now."""
+    return render(request, "assessments/entry/_locked.html", {"message": str(exc)}, status=409)
+
+
 def form_url(assessment: Assessment, unit: OrgUnit) -> str:
     return reverse("assessments:selfassess_form", args=[assessment.pk, unit.code])
 
@@ -131,7 +137,10 @@ def selfassess_form(request: HttpRequest, assessment: Assessment, sub: Submissio
 def selfassess_save(request: HttpRequest, assessment: Assessment, sub: Submission,
                     node_pk: int) -> HttpResponse:
     node = _node(assessment, node_pk)
-    result = selfassess.save_component(assessment, sub, node, request.POST, request.user)
+    try:
+        result = selfassess.save_component(assessment, sub, node, request.POST, request.user)
+    except selfassess.Locked as exc:
+        return _locked(request, exc)
     context = {"assessment": assessment, "sub": sub, "unit": sub.unit, "node": node,
                "result": result, "entry": result.entry}
     if result.status == "saved":
@@ -155,6 +164,8 @@ def selfassess_evidence(request: HttpRequest, assessment: Assessment, sub: Submi
             selfassess.add_evidence(assessment, sub, node, request.user, upload=upload,
                                     number=number, url=link,
                                     day=request.POST.get("document_date", ""))
+        except selfassess.Locked as exc:
+            return _locked(request, exc)
         except ValueError as err:
             error = str(err)
     groups = selfassess.build_rows(assessment, sub.unit, editable=True, only={node.pk})
@@ -285,10 +296,13 @@ def appraisal_unit(request: HttpRequest, assessment: Assessment, sub: Submission
 def appraisal_save(request: HttpRequest, assessment: Assessment, sub: Submission,
                    node_pk: int) -> HttpResponse:
     node = _node(assessment, node_pk)
-    result = appraisal.appraise(assessment, sub, node, request.user,
-                                points=request.POST.get("points", ""),
-                                reason=request.POST.get("reason", ""),
-                                confirm=request.POST.get("confirm") == "1")
+    try:
+        result = appraisal.appraise(assessment, sub, node, request.user,
+                                    points=request.POST.get("points", ""),
+                                    reason=request.POST.get("reason", ""),
+                                    confirm=request.POST.get("confirm") == "1")
+    except selfassess.Locked as exc:
+        return _locked(request, exc)
     groups = selfassess.build_rows(assessment, sub.unit, editable=False, only={node.pk})
     row = groups[0].rows[0]
     return render(request, "assessments/entry/_appraisal_row.html", {

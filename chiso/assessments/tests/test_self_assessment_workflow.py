@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chiso.assessments import selfassess
-from chiso.assessments.models import Result
+from chiso.assessments.models import ComponentEntry, Result
 from chiso.rounds import workflow
 from chiso.rounds.models import Submission
 
@@ -149,11 +149,19 @@ def test_accepted_then_locked_nobody_edits(client, live, people, nodes):
     sub = sub_of(live, "C1")
     assert sub.state == S.LOCKED
     n = nodes["1.2"]
+    before = ComponentEntry.objects.get(assessment=live, unit__code="C1", node=n).declared
     for user in (people["reporter"], people["admin"]):
         client.force_login(user)
         response = client.post(reverse("assessments:selfassess_save", args=[live.pk, "C1", n.pk]),
                                post_of(n, 2, value="1"))
-        assert response.status_code == 403
+        # They may edit this unit's form in general: told why not now (409), not a bare 403.
+        assert response.status_code == 409
+        assert "đã khóa" in response.content.decode()
+    client.force_login(people["leader"])
+    response = client.post(reverse("assessments:selfassess_save", args=[live.pk, "C1", n.pk]),
+                           post_of(n, 2, value="1"))
+    assert response.status_code == 403
+    assert ComponentEntry.objects.get(assessment=live, unit__code="C1", node=n).declared == before
 
 
 def test_only_the_secretariat_accepts(client, live, people, appraiser):
@@ -163,3 +171,22 @@ def test_only_the_secretariat_accepts(client, live, people, appraiser):
     response = client.post(reverse("assessments:selfassess_transition", args=[live.pk, "C1", "chap-nhan"]))
     assert response.status_code == 403
     assert sub_of(live, "C1").state == S.SUBMITTED
+
+
+def test_relative_to_best_is_scored_over_all_units_when_one_sends(live, people, nodes, tree):
+    from chiso.conftest import make_user
+    from chiso.orgs.models import Role
+
+    n = nodes["1.2"]
+    n.rule = {"kind": "relative_best", "max": 10}
+    n.save()
+    reporter_c2 = make_user("reporter_c2", Role.REPORTER, tree["C2"])
+    fill_all(live, "C1", people["reporter"])          # C1 declares 3 meetings
+    c2 = sub_of(live, "C2")
+    entry = selfassess.ensure_entries(live, c2.unit, [n])[n.pk]
+    result = selfassess.save_component(live, c2, n, post_of(n, entry.version, value="6"),
+                                       reporter_c2)
+    assert result.points == 10 and "tạm tính" in result.sentence  # alone, it is its own best
+    selfassess.send(live, sub_of(live, "C1"), people["reporter"])
+    c1 = ComponentEntry.objects.get(assessment=live, unit__code="C1", node=n)
+    assert c1.self_points == pytest.approx(5.0)        # 3 / 6 × 10
