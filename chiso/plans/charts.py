@@ -40,5 +40,5 @@ def target_chart(target: Target, result: TargetResult) -> dict | None:
         "lines": lines,
         "labels": {"values": _("Số liệu đã chấp nhận"), "goals": _("Mục tiêu theo năm"),
                    "projection": _("Dự báo (Theil–Sen)"), "interval": _("Khoảng dự báo"),
-                   "year": _("Năm")},
+                   "year": "", "yearEnd": _("hết")},
     }

@@ -459,6 +459,19 @@ class LineResult:
         return fmt(self.target.metric, self.value, self.target.comparison)
 
     @property
+    def projection_text(self) -> str:
+        """`88,2 % (80 %: 85,1 – 91,0 %)`, or empty without a forecast."""
+        fc = self.projection
+        if fc is None:
+            return ""
+        m, cmp = self.target.metric, self.target.comparison
+        text = fmt(m, fc.value, cmp)
+        if fc.low is not None and fc.high is not None:
+            text += _(" (khoảng %(level)s %%: %(low)s – %(high)s)") % {
+                "level": round(fc.level * 100), "low": fmt(m, fc.low, cmp), "high": fmt(m, fc.high, cmp)}
+        return text
+
+    @property
     def level_label(self) -> str:
         return str(Level(self.level).label) if self.level is not None else ""
 
@@ -544,7 +557,7 @@ def evaluate_line(target: Target, unit: OrgUnit, level: int | None, steps: dict[
     line.value, line.reading = v, reading
 
     def latest() -> str:
-        return _("Số liệu mới nhất (%(p)s): %(v)s.") % {"p": reading.label,
+        return _("Số liệu mới nhất (%(p)s): %(v)s.") % {"p": reading.label[:1].lower() + reading.label[1:],
                                                        "v": fmt(metric, v, cmp)}
 
     if meets(cmp, v, goal, tol):

@@ -46,11 +46,13 @@
         var x = p.value[0];
         var year = Math.floor(x);
         var month = Math.min(12, Math.max(1, Math.round((x - year) * 12)));
-        return p.seriesName + "<br>" + (month === 12 ? year : month + "/" + year) + ": " +
+        return p.seriesName + "<br>" + month + "/" + year + ": " +
           fmt.format(p.value[1]) + suffix;
       }},
+      // A tick at x = 2025 is the turn of the year: the end of 2024, where 2024's goal
+      // and its yearly figure sit.
       xAxis: {type: "value", min: minX, max: maxX, interval: 1, name: data.labels.year,
-              axisLabel: {formatter: function (v) { return String(v); }}},
+              axisLabel: {formatter: function (v) { return data.labels.yearEnd + " " + (v - 1); }}},
       yAxis: {type: "value", scale: true, inverse: data.inverse,
               axisLabel: {formatter: function (v) { return fmt.format(v) + suffix; }}},
       series: series
