@@ -96,3 +96,69 @@ def unit_metrics_data(unit: OrgUnit, filters: Filters, user) -> dict:
              ],
              "links": [r["url"] for r in rows]}
     return {"rows": rows, "chart": chart, "n_peers": len(peers) - 1, "year": filters.year}
+
+
+@unit_panel("unit_scores", _("Điểm và thứ hạng của đơn vị"), on=("assessment.",))
+def unit_scores_data(unit: OrgUnit, filters: Filters, user) -> dict:
+    """The unit's total and pillars in the latest assessment the viewer may read, with
+    its rank and the average and best of the units assessed with it (not named)."""
+    from chiso.assessments.models import FrameworkNode, Result
+
+    from .dti import assessment_of_unit, link
+
+    a = assessment_of_unit(user, unit, filters.year)
+    if a is None:
+        return {"assessment": None}
+    kinds = [FrameworkNode.Kind.TOTAL, FrameworkNode.Kind.PILLAR]
+    nodes = list(a.framework.nodes.filter(kind__in=kinds).order_by("order", "pk"))
+    mine = {r.node_id: r for r in Result.objects.filter(assessment=a, unit=unit, node__in=nodes)}
+    group = next((r.group for r in mine.values() if r.group), "")
+    peers = Result.objects.filter(assessment=a, node__in=nodes, score__isnull=False)
+    if group:
+        peers = peers.filter(group=group)
+    scores: dict[int, list[float]] = {}
+    for node_id, score in peers.values_list("node_id", "score"):
+        scores.setdefault(node_id, []).append(score)
+    rows = []
+    for n in nodes:
+        r = mine.get(n.pk)
+        if r is None:
+            continue
+        values = scores.get(n.pk, [])
+        rows.append({"node": n, "score": r.score, "rank": r.rank_in_group or r.rank,
+                     "of": len(values), "mean": sum(values) / len(values) if values else None,
+                     "best": max(values) if values else None, "places": r.places})
+    chart = {"kind": "bar_compare", "unit": "score", "categories": [r["node"].code for r in rows],
+             "names": [r["node"].name for r in rows],
+             "series": [{"name": str(_("Đơn vị")), "data": [r["score"] for r in rows]},
+                        {"name": str(_("Trung bình")), "data": [_r4(r["mean"]) for r in rows]},
+                        {"name": str(_("Cao nhất")), "data": [_r4(r["best"]) for r in rows]}]}
+    return {"assessment": a, "rows": rows, "chart": chart,
+            "url": link("assessments:scorecard", a.pk, unit.code)}
+
+
+@unit_panel("unit_plans", _("Mục tiêu và nhiệm vụ của đơn vị"), on=("task.", "value.", "plan."),
+            wide=True)
+def unit_plans_data(unit: OrgUnit, filters: Filters, user) -> dict:
+    """Targets measured on or led by the unit, tasks it leads, with their statuses."""
+    from django.db.models import Q
+
+    from chiso.plans.models import Target, Task
+    from chiso.plans.status import target_statuses, task_statuses
+
+    from .dti import link
+
+    targets = list(Target.objects.filter(Q(unit=unit) | Q(lead_unit=unit))
+                   .select_related("plan").order_by("plan", "order", "pk"))
+    tasks = list(Task.objects.filter(lead_unit=unit).select_related("plan")
+                 .order_by("due_date", "pk"))
+    t_status = target_statuses(Target.objects.filter(pk__in=[t.pk for t in targets]))
+    k_status = task_statuses(tasks)
+    return {"targets": [{"target": t, "result": t_status[t.pk],
+                         "url": link("target_detail", t.pk)} for t in targets],
+            "tasks": [{"task": t, "result": k_status[t.pk], "url": link("task_detail", t.pk)}
+                      for t in tasks]}
+
+
+def _r4(v):
+    return None if v is None else round(v, 4)

@@ -6,6 +6,9 @@ live event says its numbers changed (see panels.py and static/chiso/dashboards/l
 
 from __future__ import annotations
 
+import time
+from functools import wraps
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,6 +20,18 @@ from chiso.orgs.models import OrgUnit
 
 from . import panels, scope, unit_panels
 from .scope import Filters
+
+
+def timed(view):
+    """Adds `Server-Timing: app;dur=…` (milliseconds spent in the view, rendering
+    included): browsers' developer tools show it, and the benchmark reads it."""
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        start = time.perf_counter()
+        response = view(request, *args, **kwargs)
+        response["Server-Timing"] = f"app;dur={1000 * (time.perf_counter() - start):.1f}"
+        return response
+    return wrapper
 
 
 def _leader_scope(request: HttpRequest) -> OrgUnit:
@@ -38,6 +53,7 @@ def _render_panels(registry: dict, names, unit: OrgUnit, filters: Filters, user)
 
 
 @login_required
+@timed
 def leader(request: HttpRequest) -> HttpResponse:
     unit = _leader_scope(request)
     filters = Filters.from_request(request, scope.default_unit_type(unit))
@@ -55,6 +71,7 @@ def leader(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@timed
 def leader_panel(request: HttpRequest, name: str) -> HttpResponse:
     if name not in panels.LEADER:
         raise Http404

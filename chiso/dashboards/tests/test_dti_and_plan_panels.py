@@ -127,3 +127,31 @@ def test_the_leader_page_renders_every_panel_with_data(client, people, dti, plan
                    'data-figure="overdue-tasks">1', 'data-figure="targets-done">0<small>/1',
                    'data-figure="tasks-done">1<small>/3'):
         assert figure in body, figure
+
+
+def test_unit_scores_rank_against_the_units_assessed_with_it(dti, tree, people):
+    from chiso.dashboards import unit_panels
+
+    data = unit_panels.unit_scores_data(tree["C1"], f(), people["leader"])
+    assert data["assessment"] == dti["local"]
+    total = data["rows"][0]
+    assert (total["node"].code, total["score"], total["rank"], total["of"]) == ("DTI", 0.70, 2, 3)
+    assert total["mean"] == pytest.approx((0.70 + 0.82 + 0.40) / 3) and total["best"] == 0.82
+
+
+def test_unit_people_do_not_see_an_internal_provisional_assessment(dti, tree, people):
+    from chiso.dashboards import unit_panels
+
+    assert unit_panels.unit_scores_data(tree["C1"], f(), people["reporter"])["assessment"] is None
+
+
+def test_unit_plans_list_its_tasks_with_their_statuses(plans, tree):
+    from chiso.dashboards import unit_panels
+
+    data = unit_panels.unit_plans_data(tree["C1"], f(), None)
+    assert [(r["task"], r["result"].status) for r in data["tasks"]] == \
+        [(plans["late"], TaskStatus.OVERDUE)]
+    assert data["targets"] == []
+    p1 = unit_panels.unit_plans_data(tree["P1"], f(), None)
+    assert [(r["target"], r["result"].status) for r in p1["targets"]] == \
+        [(plans["target"], TargetStatus.NOT_ACHIEVED)]
