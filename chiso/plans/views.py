@@ -111,7 +111,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pillars[t.pillar or _("Chưa phân trụ cột")].append(
             {"target": t, "result": counts.target_results[t.pk]})
     tasks = list(plan.tasks.select_related("lead_unit", "solution_group")
-                 .prefetch_related("coordinating_units"))
+                 .prefetch_related("coordinating_units")
+                 .order_by("solution_group__order", "solution_group_id", "order", "pk"))
     groups: dict[str, list] = defaultdict(list)
     for k in tasks:
         groups[str(k.solution_group) if k.solution_group else _("Nhiệm vụ khác")].append(
