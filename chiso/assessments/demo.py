@@ -152,8 +152,10 @@ def load_national(stdout=None) -> int:
     rng = np.random.default_rng(2022)
     values = _illustrative_main(len(others), rng)
     dti = _dti(values)
-    # Two leaders above Quảng Ninh (0,7024): Đà Nẵng and Hà Nội, illustratively.
-    leaders = [i for i, p in enumerate(others) if p.official_code in ("48", "01")]
+    # Two leaders above Quảng Ninh (0,7024), illustratively the two that led in 2021
+    # (Đà Nẵng, then Thừa Thiên Huế).
+    leaders = sorted((i for i, p in enumerate(others) if p.official_code in ("48", "46")),
+                     key=lambda i: others[i].official_code != "48")
     for j, i in enumerate(leaders):
         values[i] = np.clip(np.array(QUANG_NINH_2022) + 0.03 * (2 - j) + 0.02, 0, 0.99)
     rest = [i for i in range(len(others)) if i not in leaders]
@@ -184,7 +186,7 @@ def load_national(stdout=None) -> int:
             pts = round(float(v) * node.max_points, 4)
             entries.append(ComponentEntry(assessment=assessment, unit=unit, node=node,
                                           declared={"value": pts}, self_points=pts,
-                                          final_points=pts))
+                                          final_points=pts, is_illustrative=unit != qn))
     ComponentEntry.objects.bulk_create(entries)
     scoring.publish(assessment, None)
     Assessment.objects.filter(pk=assessment.pk).update(
@@ -241,7 +243,7 @@ def _entries(assessment: Assessment, units: list[OrgUnit], qualities: dict[int, 
                 continue
             entries.append(ComponentEntry(
                 assessment=assessment, unit=unit, node=node,
-                declared=_declare(node, qualities[unit.pk], rng),
+                declared=_declare(node, qualities[unit.pk], rng), is_illustrative=True,
                 explanation="Số liệu theo báo cáo của đơn vị (minh họa)."))
     ComponentEntry.objects.bulk_create(entries)
     entries = list(ComponentEntry.objects.filter(assessment=assessment, unit__in=units)
@@ -350,7 +352,7 @@ def load_quang_ninh(stdout=None) -> int:
         if bai_chay_unit is not None:
             bai_chay, _new = ComponentEntry.objects.get_or_create(
                 assessment=current, unit=bai_chay_unit, node=fw26.nodes.get(code="1.3"),
-                defaults={"declared": {"value": "nguoi_dung_dau"}})
+                defaults={"declared": {"value": "nguoi_dung_dau"}, "is_illustrative": True})
             scoring.score_entries(current, [bai_chay])
             evidence_service.attach_link(
                 unit=bai_chay.unit, user=None, owner=bai_chay,

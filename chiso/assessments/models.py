@@ -232,6 +232,9 @@ class ComponentEntry(models.Model):
     # Stored (not computed on read) so that scoring reads one column for 340,000 rows.
     final_points = models.FloatField(_("điểm chính thức"), null=True, blank=True)
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    is_illustrative = models.BooleanField(
+        _("dữ liệu minh họa"), default=False,
+        help_text=_("Số liệu sinh ra cho bản demo, không phải số liệu chính thức."))
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+",
                                    verbose_name=_("người cập nhật"))
@@ -313,6 +316,8 @@ class Result(models.Model):
     change = models.FloatField(_("thay đổi giá trị"), null=True, blank=True)
     # Places gained against last year: positive = moved up ("tăng 2 bậc").
     places = models.IntegerField(_("thay đổi thứ hạng"), null=True, blank=True)
+    # Some of the unit's entries are illustrative (demo data), so the figure is too.
+    is_illustrative = models.BooleanField(_("dữ liệu minh họa"), default=False)
 
     class Meta:
         verbose_name = _("kết quả đánh giá")

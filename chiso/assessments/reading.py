@@ -57,15 +57,17 @@ def ranking_rows(assessment: Assessment, nodes: Sequence[FrameworkNode],
     rows: dict[int, Row] = {}
     results = (Result.objects.filter(assessment=assessment, node_id__in=list(by_id),
                                      origin=origin)
-               .values_list("unit_id", "node_id", "group", *FIELDS))
-    for unit_id, node_id, group, *values in results:
+               .values_list("unit_id", "node_id", "group", "is_illustrative", *FIELDS))
+    for unit_id, node_id, group, illustrative, *values in results:
         row = rows.get(unit_id)
         if row is None:
-            row = rows[unit_id] = Row(unit_id, "", "", group, origin)
+            row = rows[unit_id] = Row(unit_id, "", "", group, origin, illustrative)
         row.cells[by_id[node_id]] = tuple(values)
     for pk, code, name, short, illustrative in OrgUnit.objects.filter(
             pk__in=list(rows)).values_list("pk", "code", "name", "short_name", "is_illustrative"):
-        rows[pk].code, rows[pk].name, rows[pk].illustrative = code, short or name, illustrative
+        row = rows[pk]
+        row.code, row.name = code, short or name
+        row.illustrative = row.illustrative or illustrative
     return list(rows.values())
 
 

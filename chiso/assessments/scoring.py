@@ -152,7 +152,8 @@ def assessed_unit_ids(assessment: Assessment) -> np.ndarray:
     merger) and any unit holding entries; the round's targets resolved today only when
     no submission exists yet."""
     ids = set(assessment.round.submissions.values_list("unit_id", flat=True))
-    ids.update(ComponentEntry.objects.filter(assessment=assessment)
+    # order_by(): the model's default ordering would join nodes and defeat DISTINCT.
+    ids.update(ComponentEntry.objects.filter(assessment=assessment).order_by()
                .values_list("unit_id", flat=True).distinct())
     if not ids:
         ids = set(assessment.round.resolve_units().values_list("pk", flat=True))
@@ -319,6 +320,7 @@ class Computed:
     merged_units: list[int]
     merged_values: np.ndarray
     merged_ranks: np.ndarray
+    illustrative: np.ndarray  # per unit: some entry is illustrative
 
 
 def compute_assessment(assessment: Assessment) -> Computed:
@@ -354,7 +356,10 @@ def compute_assessment(assessment: Assessment) -> Computed:
     else:
         merged_units, merged_values = [], np.empty((0, len(st.aggregates)))
         merged_ranks = merged_values.copy()
-    return Computed(unit_ids=unit_ids, aggregates=st.aggregates, values=values, ranks=ranks,
+    flagged = np.array(ComponentEntry.objects.filter(assessment=assessment, is_illustrative=True)
+                       .order_by().values_list("unit_id", flat=True).distinct(), dtype=np.int64)
+    illustrative = np.isin(unit_ids, flagged)
+    return Computed(illustrative=illustrative, unit_ids=unit_ids, aggregates=st.aggregates, values=values, ranks=ranks,
                     group_codes=group_codes, group_ranks=group_ranks, bands=bands,
                     previous=prev, previous_ranks=prev_rank, change=delta.value_delta,
                     places=delta.rank_delta, merged_units=merged_units,
@@ -394,6 +399,7 @@ def write_results(assessment: Assessment, c: Computed) -> int:
         "previous_rank": _col(c.previous_ranks, int),
         "change": _col(c.change),
         "places": _col(c.places, int),
+        "is_illustrative": np.repeat(c.illustrative, n_agg).tolist(),
     }
     if c.merged_units:
         m = len(c.merged_units)
@@ -413,6 +419,7 @@ def write_results(assessment: Assessment, c: Computed) -> int:
             "previous_rank": [None] * (m * n_agg),
             "change": [None] * (m * n_agg),
             "places": [None] * (m * n_agg),
+            "is_illustrative": [bool(c.illustrative.any())] * (m * n_agg),
         }
         columns = {k: v + extra[k] for k, v in columns.items()}
     rows = list(zip(*columns.values(), strict=True))

@@ -8,13 +8,13 @@ the same markup joined in Python takes a few milliseconds.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import math
 from collections.abc import Sequence
 
 import numpy as np
 from django.http import HttpResponse
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -57,32 +57,31 @@ def _places(v) -> tuple[str, str]:
 
 
 def ranking_body(rows: Sequence[Row], nodes: Sequence[FrameworkNode], card_url: str,
-                 in_group: bool) -> SafeString:
+                 in_group: bool, bands: bool = True) -> SafeString:
     comma = (get_language() or "vi") != "en"
     total = nodes[0].code
+    rank_at = 2 if in_group else 1  # positions in Row.cells tuples (reading.FIELDS)
     label_up, label_down = _("tăng"), _("giảm")
-    illustrative = escape(_("minh họa"))
-    columns = {n.code: _rounded([r.value(n.code) for r in rows]) for n in nodes}
-    changes = _rounded([r.value(total, "change") for r in rows])
+    badge = f' <span class="badge demo">{html.escape(_("minh họa"))}</span>'
+    # Direct tuple access and the standard library's escape: this loop runs 3,400 times.
+    totals = [r.cells.get(total) for r in rows]
+    columns = [_rounded([(r.cells.get(n.code) or (None,))[0] for r in rows]) for n in nodes]
+    changes = _rounded([t[4] if t else None for t in totals])
     out = []
     for i, r in enumerate(rows):
-        rank = r.value(total, "rank_in_group" if in_group else "rank")
-        places, cls = _places(r.value(total, "places"))
-        cells = [f'<td class="num rank">{rank if rank is not None else "–"}</td>',
-                 f'<td><a href="{card_url.replace("__CODE__", escape(r.code))}">'
-                 f'{escape(r.name)}</a>'
-                 + (f' <span class="badge demo">{illustrative}</span>' if r.illustrative else "")
-                 + "</td>"]
-        for n in nodes:
-            v = columns[n.code][i]
-            cells.append(f'<td class="num" data-v="{"" if v is None else v}">'
-                         f'{_score(v, comma)}</td>')
-        band = r.value(total, "band") or ""
-        cells.append(f"<td>{escape(band)}</td>")
+        t = totals[i] or (None,) * 6
+        rank = t[rank_at]
+        places, cls = _places(t[5])
         title = label_up if cls == "up" else label_down if cls == "down" else ""
-        cells.append(f'<td class="num">{_signed(changes[i], comma)}</td>'
-                     f'<td class="num places {cls}" title="{title}">{places}</td>')
-        out.append("<tr>" + "".join(cells) + "</tr>")
+        cells = "".join(f'<td class="num" data-v="{"" if col[i] is None else col[i]}">'
+                        f"{_score(col[i], comma)}</td>" for col in columns)
+        out.append(
+            f'<tr><td class="num rank">{"–" if rank is None else rank}</td>'
+            f'<td><a href="{card_url.replace("__CODE__", html.escape(r.code))}">'
+            f'{html.escape(r.name)}</a>{badge if r.illustrative else ""}</td>{cells}'
+            + (f'<td>{html.escape(t[3] or "")}</td>' if bands else "") +
+            f'<td class="num">{_signed(changes[i], comma)}</td>'
+            f'<td class="num places {cls}" title="{title}">{places}</td></tr>')
     return mark_safe("\n".join(out))
 
 

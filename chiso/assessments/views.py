@@ -86,7 +86,9 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
         "assessment": assessment, "nodes": nodes, "groups": groups, "group": group,
         "sort": sort, "with_main": with_main, "after_merger": after_merger,
         "has_merged": reading.has_merged(assessment), "count": len(rows),
-        "body": tables.ranking_body(rows, nodes, card_url, in_group=bool(group)),
+        "body": tables.ranking_body(rows, nodes, card_url, in_group=bool(group),
+                                    bands=bool(assessment.framework.bands)),
+        "has_bands": bool(assessment.framework.bands),
         "manage": access.can_manage(request.user, assessment),
         "group_labels": {g.get("code"): g.get("label", g.get("code")) for g in groups},
     })

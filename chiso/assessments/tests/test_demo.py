@@ -36,6 +36,8 @@ def test_quang_ninh_2022_is_third_up_four_places_with_its_published_pillars(demo
     assert (round(dti.score, 4), dti.rank, dti.previous_rank, dti.places) == (0.7024, 3, 7, 4)
     assert [round(national("T22", p).score, 4) for p in ("CQS", "KTS", "XHS")] == \
         [0.7804, 0.7187, 0.6864]
+    # Quảng Ninh's figures are published ones; the other provinces' are illustrative.
+    assert not dti.is_illustrative and national("T01").is_illustrative
 
 
 @pytest.mark.django_db
