@@ -54,20 +54,27 @@ def leader_panel(name: str, title: str, on: tuple[str, ...] = VALUE_EVENTS, wide
 
 
 # --- reporting rounds -----------------------------------------------------------------
-def current_rounds(scope: OrgUnit, now: dt.datetime | None = None) -> list[ReportingRound]:
-    """Rounds run inside the scope that are open or recently closed, with submissions."""
-    day = timezone.localdate(now)
-    return list(ReportingRound.objects.filter(
+def current_rounds(scope: OrgUnit, filters: Filters | None = None) -> list[ReportingRound]:
+    """Rounds run inside the scope that are open or recently closed, with submissions
+    (read once per request: three panels use them)."""
+    key = ("rounds", scope.pk)
+    if filters is not None and key in filters.extra:
+        return filters.extra[key]
+    day = timezone.localdate()
+    found = list(ReportingRound.objects.filter(
         owner__path__startswith=scope.path, opens_on__lte=day,
         deadline__gte=day - dt.timedelta(days=RECENT_DAYS))
         .select_related("period", "owner").prefetch_related(inbox.SUBMISSIONS)
         .order_by("-deadline", "name"))
+    if filters is not None:
+        filters.extra[key] = found
+    return found
 
 
 def completeness_data(scope: OrgUnit, filters: Filters, user) -> dict:
     rows = []
     total = submitted = 0
-    for rnd in current_rounds(scope):
+    for rnd in current_rounds(scope, filters):
         c = inbox.completeness(rnd)
         total += c.total
         submitted += c.submitted
@@ -89,10 +96,10 @@ def completeness_data(scope: OrgUnit, filters: Filters, user) -> dict:
 leader_panel("completeness", gettext_lazy("Tiến độ nộp báo cáo của các kỳ đang mở"))(completeness_data)
 
 
-def _unsent(scope: OrgUnit) -> list[Submission]:
+def _unsent(scope: OrgUnit, filters: Filters) -> list[Submission]:
     now = timezone.now()
     out = []
-    for rnd in current_rounds(scope):
+    for rnd in current_rounds(scope, filters):
         for sub in rnd.submissions.all():
             sub.round = rnd
             if sub.first_submitted_at is None and sub.is_past_deadline(now):
@@ -105,7 +112,7 @@ def overdue_data(scope: OrgUnit, filters: Filters, user) -> dict:
     """Forms past their deadline and never sent, by unit (most overdue first)."""
     today = timezone.localdate()
     by_unit: dict[int, dict] = {}
-    for sub in _unsent(scope):
+    for sub in _unsent(scope, filters):
         row = by_unit.setdefault(sub.unit_id, {"unit": sub.unit, "items": [], "days": 0})
         days = (today - sub.deadline).days
         row["items"].append({"round": sub.round, "days": days,
@@ -120,7 +127,7 @@ def silent_data(scope: OrgUnit, filters: Filters, user) -> dict:
     """Units that owe a form in the current rounds and have sent nothing, with the last
     time they touched any figure: the longest silence first."""
     owing: dict[int, dict] = {}
-    for rnd in current_rounds(scope):
+    for rnd in current_rounds(scope, filters):
         for sub in rnd.submissions.all():
             if sub.first_submitted_at is not None:
                 continue

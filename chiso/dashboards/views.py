@@ -10,11 +10,16 @@ import time
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
+from chiso.lib import events
 from chiso.orgs import permissions
 from chiso.orgs.models import OrgUnit
 
@@ -43,12 +48,33 @@ def _leader_scope(request: HttpRequest) -> OrgUnit:
     return unit
 
 
-def _render_panels(registry: dict, names, unit: OrgUnit, filters: Filters, user) -> list[dict]:
+CACHE_SECONDS = 60
+
+
+def _render_panels(registry: dict, names, unit: OrgUnit, filters: Filters, user) -> list[str]:
+    """Each panel's HTML, from the cache when nothing happened since it was rendered.
+
+    The key holds the latest event id: any accepted value, task update or publication
+    anywhere makes every panel recompute on its next request (that is also what makes the
+    browsers ask). Changes that announce nothing (a new round, a deadline passing) show
+    within CACHE_SECONDS; the date is in the key as well. The user is in the key because
+    what a panel may show depends on who looks.
+    """
+    version = events.latest_id()
+    common = (f"{unit.pk}:{getattr(user, 'pk', 0)}:{get_language()}:{filters.query()}:"
+              f"{version}:{scope.today().isoformat()}")
     out = []
     for name in names:
-        p = registry[name]
-        out.append({"panel": p, "data": p.compute(unit, filters, user),
-                    "template": f"dashboards/panels/{p.name}.html"})
+        key = f"chiso:dash:{name}:{common}"
+        html = cache.get(key)
+        if html is None:
+            p = registry[name]
+            item = {"panel": p, "data": p.compute(unit, filters, user),
+                    "template": f"dashboards/panels/{p.name}.html"}
+            html = render_to_string("dashboards/_panel.html", {"p": item, "unit": unit,
+                                                               "filters": filters})
+            cache.set(key, html, CACHE_SECONDS)
+        out.append(mark_safe(html))  # noqa: S308 (rendered by our own templates)
     return out
 
 
@@ -77,9 +103,7 @@ def leader_panel(request: HttpRequest, name: str) -> HttpResponse:
         raise Http404
     unit = _leader_scope(request)
     filters = Filters.from_request(request, scope.default_unit_type(unit))
-    item = _render_panels(panels.LEADER, [name], unit, filters, request.user)[0]
-    return render(request, "dashboards/panel.html", {"p": item, "unit": unit,
-                                                      "filters": filters})
+    return HttpResponse(_render_panels(panels.LEADER, [name], unit, filters, request.user)[0])
 
 
 @login_required
@@ -102,9 +126,7 @@ def unit_dashboard_panel(request: HttpRequest, unit: OrgUnit, name: str) -> Http
     if name not in unit_panels.UNIT:
         raise Http404
     filters = Filters.from_request(request)
-    item = _render_panels(unit_panels.UNIT, [name], unit, filters, request.user)[0]
-    return render(request, "dashboards/panel.html", {"p": item, "unit": unit,
-                                                      "filters": filters})
+    return HttpResponse(_render_panels(unit_panels.UNIT, [name], unit, filters, request.user)[0])
 
 
 def _years(filters: Filters) -> list[int]:

@@ -7,14 +7,13 @@ reader, a printout or a test reads is exactly what the chart draws.
 
 from __future__ import annotations
 
-import itertools
+import secrets
 
 from django import template
 
 from chiso.lib.formatting import format_number, format_percent, format_score
 
 register = template.Library()
-_ids = itertools.count(1)
 
 
 def fmt(value, unit: str) -> str:
@@ -45,7 +44,7 @@ def table_of(chart: dict) -> dict:
 
 @register.inclusion_tag("dashboards/_chart.html")
 def chart(data: dict, title: str = "", height: str = ""):
-    n = next(_ids)
+    n = secrets.token_hex(4)  # unique across processes: a refetched panel may come from another
     return {"chart": data, "title": title, "table": table_of(data),
             "id": f"chart-{n}", "data_id": f"chart-{n}-data", "height": height,
             "empty": not any(s.get("data") for s in data.get("series", []))

@@ -26,6 +26,16 @@ K = OrgUnit.Kind
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Rendered panels are cached by unit id and event id, which repeat between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def vietnamese():
     translation.activate("vi")
     yield

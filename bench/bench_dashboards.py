@@ -1,0 +1,304 @@
+"""Benchmark of the live dashboards, on PostgreSQL and uvicorn (as `make demo` serves).
+
+1. Page: the leader dashboard of the demo province (Quảng Ninh, five years of figures:
+   the demo's 2023–2025 and two more years from bench/load_dashboards.py) requested by
+   USERS concurrent clients, each asking again as soon as it has its answer.
+   Figures: p50/p95 of the server time (the view's own `Server-Timing` header: panels
+   computed and rendered) — target p95 ≤ 150 ms — and of the time the client waited
+   (which adds queueing: one uvicorn worker, 2 cores shared with PostgreSQL and the
+   clients). Reference: /healthz (one trivial query) under the same load.
+2. Live update: CLIENTS open event streams on the leader's feed; the benchmark accepts
+   ACCEPTS figures one after another (chiso.metrics.services.set_state, in this process,
+   like a reviewer's request in another app server) and measures, for every client,
+   the time from the start of the acceptance to the event's arrival. Target p95 ≤ 1 s.
+   Reference: a bare PostgreSQL NOTIFY → LISTEN round trip in this process.
+
+The client is plain asyncio sockets (no HTTP library is installed). Run:
+    .venv/bin/python bench/bench_dashboards.py [--users 50] [--requests 600] [--clients 200]
+Without DATABASE_URL it re-runs itself under scripts/with-postgres.sh (a throw-away
+database).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+PASSWORD = "chiso-demo-2026"
+LEADER = "lanhdao.qn"
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+# --- a tiny HTTP/1.1 client ------------------------------------------------------------
+async def request(port: int, method: str, path: str, headers: dict | None = None,
+                  body: bytes = b"") -> tuple[int, dict, bytes]:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: close",
+             f"Content-Length: {len(body)}"]
+    lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
+    writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+    await writer.drain()
+    raw = await reader.read()
+    writer.close()
+    head, _, content = raw.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    out_headers: dict[str, list[str]] = {}
+    for line in header_lines:
+        k, _, v = line.partition(":")
+        out_headers.setdefault(k.strip().lower(), []).append(v.strip())
+    if "chunked" in ",".join(out_headers.get("transfer-encoding", [])):
+        content = _unchunk(content)
+    return int(status_line.split()[1]), out_headers, content
+
+
+def _unchunk(data: bytes) -> bytes:
+    out, i = b"", 0
+    while True:
+        j = data.index(b"\r\n", i)
+        size = int(data[i:j], 16)
+        if size == 0:
+            return out
+        out += data[j + 2:j + 2 + size]
+        i = j + 4 + size
+
+
+def cookies_of(headers: dict) -> dict[str, str]:
+    jar = {}
+    for line in headers.get("set-cookie", []):
+        name, _, rest = line.partition("=")
+        jar[name] = rest.split(";")[0]
+    return jar
+
+
+async def login(port: int) -> str:
+    status, headers, body = await request(port, "GET", "/tai-khoan/dang-nhap/")
+    jar = cookies_of(headers)
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+    form = f"csrfmiddlewaretoken={token}&username={LEADER}&password={PASSWORD}".encode()
+    cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
+    status, headers, _ = await request(port, "POST", "/tai-khoan/dang-nhap/", {
+        "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded",
+        "Referer": f"http://127.0.0.1:{port}/tai-khoan/dang-nhap/"}, form)
+    assert status == 302, f"login failed ({status})"
+    jar.update(cookies_of(headers))
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
+
+
+# --- 1. the page under load -------------------------------------------------------------
+async def load(port: int, cookie: str, path: str, users: int, total: int
+               ) -> tuple[list[float], list[float]]:
+    waited: list[float] = []
+    server: list[float] = []
+    remaining = [total]
+
+    async def user():
+        while remaining[0] > 0:
+            remaining[0] -= 1
+            start = time.perf_counter()
+            status, headers, _ = await request(port, "GET", path, {"Cookie": cookie})
+            waited.append(1000 * (time.perf_counter() - start))
+            assert status == 200, status
+            timing = headers.get("server-timing", [""])[0]
+            m = re.search(r"dur=([\d.]+)", timing)
+            if m:
+                server.append(float(m.group(1)))
+
+    await asyncio.gather(*(user() for _ in range(users)))
+    return waited, server
+
+
+# --- 2. live updates -----------------------------------------------------------------------
+async def sse_client(port: int, cookie: str, path: str, ready: asyncio.Event, counter: list,
+                     arrivals: list[tuple[int, float]], stop: asyncio.Event) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
+                  f"Cookie: {cookie}\r\n\r\n").encode())
+    await writer.drain()
+    event_kind = None
+    try:
+        while not stop.is_set():
+            line = await reader.readline()
+            if not line:
+                break
+            text = line.decode().rstrip("\r\n")
+            if text.startswith("event: "):
+                event_kind = text[7:]
+                if event_kind == "hello":
+                    counter[0] += 1
+                    if counter[0] == counter[1]:
+                        ready.set()
+            elif text.startswith("data: ") and event_kind == "change":
+                data = json.loads(text[6:])
+                if data["kind"] == "value.accepted":
+                    arrivals.append((data["data"].get("period", ""), time.time()))
+    finally:
+        writer.close()
+
+
+def prepare_values(n: int) -> list:
+    """n accepted values of the province moved back to 'submitted', to accept again."""
+    from chiso.metrics.models import DataValue, State
+    from chiso.metrics.services import set_state
+    from chiso.orgs.demo import DEMO_PROVINCE
+    from chiso.orgs.models import OrgUnit
+
+    province = OrgUnit.objects.get(code=DEMO_PROVINCE)
+    picked = list(DataValue.objects.filter(unit__path__startswith=province.path,
+                                           state=State.ACCEPTED)
+                  .select_related("unit", "metric", "period").order_by("-pk")[:n])
+    for dv in picked:
+        set_state(dv, State.SUBMITTED, user=None)
+    return picked
+
+
+async def live(port: int, cookie: str, clients: int, accepts: int, gap: float
+               ) -> tuple[list[float], int]:
+    from asgiref.sync import sync_to_async
+
+    from chiso.metrics.models import State
+    from chiso.metrics.services import set_state
+    from chiso.orgs.demo import DEMO_PROVINCE
+
+    values = await sync_to_async(prepare_values)(accepts)
+    await asyncio.sleep(1.0)  # let the 'submitted' events pass before clients connect
+    ready, stop = asyncio.Event(), asyncio.Event()
+    counter = [0, clients]
+    per_client: list[list[tuple[str, float]]] = [[] for _ in range(clients)]
+    path = f"/bang-dieu-khien/su-kien/?don_vi={DEMO_PROVINCE}"
+    tasks = [asyncio.ensure_future(sse_client(port, cookie, path, ready, counter,
+                                              per_client[i], stop)) for i in range(clients)]
+    await asyncio.wait_for(ready.wait(), 60)
+    starts: list[float] = []
+    for dv in values:
+        starts.append(time.time())
+        await sync_to_async(set_state)(dv, State.ACCEPTED, user=None)
+        await asyncio.sleep(gap)
+    await asyncio.sleep(1.5)
+    stop.set()
+    for t in tasks:
+        t.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    latencies, missing = [], 0
+    for arrivals in per_client:
+        if len(arrivals) < len(starts):
+            missing += len(starts) - len(arrivals)
+        for (_, at), start in zip(arrivals, starts, strict=False):
+            latencies.append(1000 * (at - start))
+    return latencies, missing
+
+
+def notify_reference(rounds: int = 50) -> list[float]:
+    """A bare NOTIFY → LISTEN round trip through the same PostgreSQL server."""
+    import psycopg
+    from django.db import connection
+
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    out = []
+    with psycopg.connect(autocommit=True, **params) as listen, \
+            psycopg.connect(autocommit=True, **params) as talk:
+        listen.execute("LISTEN bench_ref")
+        gen = listen.notifies(timeout=5)
+        for i in range(rounds):
+            start = time.perf_counter()
+            talk.execute("SELECT pg_notify('bench_ref', %s)", [str(i)])
+            next(gen)
+            out.append(1000 * (time.perf_counter() - start))
+    return out
+
+
+# --- running it -----------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=600)
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--accepts", type=int, default=20)
+    parser.add_argument("--gap", type=float, default=0.25, help="seconds between acceptances")
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        os.execvp("bash", ["bash", str(ROOT / "scripts" / "with-postgres.sh"), sys.executable,
+                           *sys.argv])
+    sys.path.insert(0, str(ROOT / "bench"))
+    import load_dashboards
+
+    load_dashboards.setup_django()
+    t0 = time.perf_counter()
+    load_dashboards.prepare()
+    from chiso.metrics.models import DataValue
+
+    print(f"data: {DataValue.objects.count()} values (5 years), loaded in "
+          f"{time.perf_counter() - t0:.0f} s")
+    port = free_port()
+    env = {**os.environ, "SECRET_KEY": secrets.token_urlsafe(40), "DEBUG": "0",
+           "CHISO_SECURE_COOKIES": "0", "LOG_LEVEL": "ERROR"}
+    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "uvicorn"), "chiso.asgi:application",
+                               "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
+                               "--log-level", "warning", "--no-access-log"],
+                              cwd=ROOT, env=env)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), 0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        asyncio.run(run(port, args))
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+async def run(port: int, args) -> None:
+    cookie = await login(port)
+    page = "/tong-quan/?nam=2025"
+    await load(port, cookie, page, 5, 20)  # warm up (imports, caches, connections)
+    waited, server = await load(port, cookie, page, args.users, args.requests)
+    ref_waited, _ = await load(port, cookie, "/healthz", args.users, args.requests)
+    latencies, missing = await live(port, cookie, args.clients, args.accepts, args.gap)
+    from asgiref.sync import sync_to_async
+    ref_notify = await sync_to_async(notify_reference)()
+    print(f"leader dashboard {page}, {args.users} concurrent users, {args.requests} requests, "
+          "PostgreSQL + uvicorn (1 worker):")
+    print(f"  server time (Server-Timing) p50 {statistics.median(server):.0f} ms, "
+          f"p95 {pct(server, 95):.0f} ms (target ≤ 150 ms)")
+    print(f"  client wait p50 {statistics.median(waited):.0f} ms, p95 {pct(waited, 95):.0f} ms "
+          f"(queueing included)")
+    print(f"  reference /healthz client wait p50 {statistics.median(ref_waited):.0f} ms, "
+          f"p95 {pct(ref_waited, 95):.0f} ms")
+    print(f"live update, {args.clients} connected clients, {args.accepts} acceptances: "
+          f"{len(latencies)} deliveries, {missing} missing")
+    print(f"  acceptance → event at client p50 {statistics.median(latencies):.0f} ms, "
+          f"p95 {pct(latencies, 95):.0f} ms, max {max(latencies):.0f} ms (target p95 ≤ 1000 ms)")
+    print(f"  reference NOTIFY → LISTEN p50 {statistics.median(ref_notify):.2f} ms, "
+          f"p95 {pct(ref_notify, 95):.2f} ms")
+
+
+if __name__ == "__main__":
+    main()
