@@ -356,8 +356,10 @@ def compute_assessment(assessment: Assessment) -> Computed:
     else:
         merged_units, merged_values = [], np.empty((0, len(st.aggregates)))
         merged_ranks = merged_values.copy()
-    flagged = np.array(ComponentEntry.objects.filter(assessment=assessment, is_illustrative=True)
-                       .order_by().values_list("unit_id", flat=True).distinct(), dtype=np.int64)
+    flagged = np.array(list(ComponentEntry.objects.filter(assessment=assessment,
+                                                          is_illustrative=True)
+                            .order_by().values_list("unit_id", flat=True).distinct()),
+                       dtype=np.int64)
     illustrative = np.isin(unit_ids, flagged)
     return Computed(illustrative=illustrative, unit_ids=unit_ids, aggregates=st.aggregates, values=values, ranks=ranks,
                     group_codes=group_codes, group_ranks=group_ranks, bands=bands,
@@ -367,11 +369,17 @@ def compute_assessment(assessment: Assessment) -> Computed:
 
 
 def _col(a: np.ndarray, cast=float) -> list:
-    """A column as Python values, NaN as None (for the database)."""
-    flat = a.ravel()
+    """A column as Python values, NaN as None (for the database), without a per-value
+    Python test: NaN positions are set to None in an object array at once."""
+    flat = np.asarray(a).ravel()
     if flat.dtype == object:
         return [None if v is None else str(v) for v in flat.tolist()]
-    return [None if math.isnan(v) else cast(v) for v in flat.tolist()]
+    nan = np.isnan(flat)
+    if cast is int:
+        flat = np.where(nan, 0, flat).astype(np.int64)  # ranks: whole numbers
+    out = flat.astype(object)
+    out[nan] = None
+    return out.tolist()
 
 
 def write_results(assessment: Assessment, c: Computed) -> int:
