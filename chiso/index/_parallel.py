@@ -12,6 +12,7 @@ The number of threads is ``CHISO_INDEX_THREADS`` if set, else the number of CPUs
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -69,11 +70,19 @@ def _get_pool(size: int) -> ThreadPoolExecutor:
         return _pool
 
 
-def _run_chunk(fn: Callable[[T], object], chunk: Sequence[T]) -> None:
+def _run_items(fn: Callable[[T], object], items: Sequence[T], take: Callable[[], int],
+               errors: dict[int, BaseException]) -> None:
+    """Take items one by one until none is left; record the first error of each item."""
     _local.inside = True  # a block that itself calls for_each runs it serially
     try:
-        for item in chunk:
-            fn(item)
+        while True:
+            i = take()
+            if i >= len(items):
+                return
+            try:
+                fn(items[i])
+            except BaseException as exc:  # reported by for_each once every item is done
+                errors[i] = exc
     finally:
         _local.inside = False
 
@@ -83,12 +92,15 @@ PARALLEL_MIN_VALUES = 1_000_000
 
 
 def for_each(fn: Callable[[T], object], items: Sequence[T], values: int | None = None) -> None:
-    """Call ``fn(item)`` for every item, the items split into contiguous chunks run in
-    parallel (the first in the calling thread). ``fn`` must write only its own output.
-    ``values``: how many values the whole loop handles; a small loop runs serially.
+    """Call ``fn(item)`` for every item, spread over the pool's threads and the calling
+    thread. ``fn`` must write only its own output.
 
-    If calls fail, the exception of the earliest failing chunk is raised, after every
-    chunk has finished, so no block is still writing when the caller sees the error.
+    The items are handed out one at a time to whichever thread is free, so on a busy
+    machine, where a worker may wait for a core, the calling thread simply does more of
+    them instead of waiting. ``values``: how many values the whole loop handles; a small
+    loop runs serially. If calls fail, the exception of the first failing item (in the
+    order of ``items``) is raised, once every item has been tried, so no block is still
+    writing when the caller sees the error.
     """
     n = min(threads(), len(items))
     small = values is not None and values < PARALLEL_MIN_VALUES
@@ -96,18 +108,18 @@ def for_each(fn: Callable[[T], object], items: Sequence[T], values: int | None =
         for item in items:
             fn(item)
         return
-    bounds = [len(items) * i // n for i in range(n + 1)]
-    chunks = [items[bounds[i]:bounds[i + 1]] for i in range(n)]
+    counter = itertools.count()
+    lock = threading.Lock()
+
+    def take() -> int:
+        with lock:
+            return next(counter)
+
+    errors: dict[int, BaseException] = {}
     pool = _get_pool(n - 1)
-    futures = [pool.submit(_run_chunk, fn, c) for c in chunks[1:]]
-    first_error: BaseException | None = None
-    try:
-        _run_chunk(fn, chunks[0])
-    except BaseException as exc:  # re-raised below, once the other chunks are done
-        first_error = exc
+    futures = [pool.submit(_run_items, fn, items, take, errors) for _ in range(n - 1)]
+    _run_items(fn, items, take, errors)
     for f in futures:
-        exc = f.exception()
-        if exc is not None and first_error is None:
-            first_error = exc
-    if first_error is not None:
-        raise first_error
+        f.result()
+    if errors:
+        raise errors[min(errors)]

@@ -112,7 +112,7 @@ def rank_min(values: np.ndarray, axis: int = 0, descending: bool = True) -> np.n
     flat = moved.reshape(1, -1, n) if moved.ndim == 1 else moved.reshape(
         moved.shape[0], -1, n)
     ranks = np.empty(flat.shape)
-    n_blocks = min(threads(), flat.shape[0]) if flat.size >= PARALLEL_MIN_VALUES // 5 else 1
+    n_blocks = min(4 * threads(), flat.shape[0]) if flat.size >= PARALLEL_MIN_VALUES // 5 else 1
     bounds = [flat.shape[0] * i // n_blocks for i in range(n_blocks + 1)]
 
     def block(b: int) -> None:

@@ -100,9 +100,11 @@ def _winsorise_rows(
     idx = todo[fast]
     if len(idx):
         # A full (vectorised) sort of rows without NaN is faster than a partition; the
-        # gathered copy is sorted in place.
+        # gathered copy is sorted in place, in parallel blocks of rows (each row's sort is
+        # its own, so the blocks change nothing but the time).
         srt = rows[idx]
-        srt.sort(axis=1)
+        for_each(lambda sl: srt[sl].sort(axis=1), _row_blocks(len(idx), n_units),
+                 values=srt.size)
         top = srt[:, :n_units - n_keep - 1:-1]  # descending
         bot = srt[:, :n_keep]  # ascending
         res = _winsorise_extremes(top, bot, n[idx], mean[idx], m2[idx], m3[idx], m4[idx],
@@ -252,33 +254,39 @@ def _winsorise_direct(
     return lo, hi, n_hi + n_lo, passing | undecided
 
 
+def _row_blocks(k: int, n_units: int) -> list[slice]:
+    """Blocks of rows for work spread over threads (two per thread: enough to even out the
+    threads' work)."""
+    n_blocks = max(1, min(2 * threads(), k))
+    bounds = [k * b // n_blocks for b in range(n_blocks + 1)]
+    return [slice(bounds[b], bounds[b + 1]) for b in range(n_blocks)]
+
+
 def _treat_rows(
     rows: np.ndarray, mom: tuple[np.ndarray, ...], max_points: int, skew_t: float,
-    kurt_t: float, fallback: str, nw: np.ndarray, fb: np.ndarray, bsk: np.ndarray,
-    bku: np.ndarray,
-) -> np.ndarray:
-    """Treat failing rows (rows, units) given their moments; returns the treated rows and
-    fills ``nw`` (points Winsorised), ``fb`` (fallback applied) and, where the rows
-    changed, ``bsk``/``bku`` (which hold the statistics before) with those after."""
-    lo, hi, n_points, passing = _winsorise_rows(rows, mom, max_points, skew_t, kurt_t)
+    kurt_t: float, fallback: str, bsk: np.ndarray, bku: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Treat the failing rows (rows, units) given their moments and statistics before
+    (``bsk``, ``bku``, updated in place where the rows change). Returns the treated rows,
+    the points Winsorised, where the fallback was applied, and the statistics after."""
+    lo, hi, nw, passing = _winsorise_rows(rows, mom, max_points, skew_t, kurt_t)
     win = _clip_rows(rows, lo, hi)
     # Statistics after Winsorising, for the rows that keep it. A row that still fails
     # had defined statistics at its last step, so with the log fallback (which
     # replaces it) only the rows that now pass need them.
-    done = (n_points > 0) & (passing | (fallback != "log"))
+    done = (nw > 0) & (passing | (fallback != "log"))
     if done.any():
         bsk[done], bku[done] = _nan.skew_kurt(win[done], axis=1)
     # COINr: a column whose statistics become undefined is left untreated.
     undefined = np.isnan(bsk) | np.isnan(bku)
     win[undefined] = rows[undefined]
-    n_points = np.where(undefined, 0, n_points)
-    fb[:] = ~passing & ~undefined & (fallback == "log")
+    nw = np.where(undefined, 0, nw)
+    fb = ~passing & ~undefined & (fallback == "log")
     if fb.any():
         win[fb] = log_ct(rows[fb], axis=1)
-        n_points = np.where(fb, 0, n_points)
+        nw = np.where(fb, 0, nw)
         bsk[fb], bku[fb] = _nan.skew_kurt(win[fb], axis=1)
-    nw[:] = n_points
-    return win
+    return win, nw, fb, bsk, bku
 
 
 def treat(
@@ -322,23 +330,25 @@ def treat(
     if fail.any():
         ti, ci = np.nonzero(fail)
         k = len(ti)
-        nw, fb = np.empty(k, dtype=np.intp), np.empty(k, dtype=bool)
-        bsk, bku = sk0[ti, ci], ku0[ti, ci]
-        mom_rows = tuple(m[ti, ci] for m in (n0, mean0, m20, m30, m40))
-        # Every failing (period, indicator) is treated on its own, so the rows are split
-        # into blocks treated in parallel; each block gathers its rows, treats them and
-        # writes them back.
-        n_blocks = min(threads(), k)
-        bounds = [k * b // n_blocks for b in range(n_blocks + 1)]
+        # The failing columns are gathered into (k, units) rows and written back in
+        # parallel blocks of rows (plain data movement). The statistics after treatment
+        # are taken over all rows at once: np.einsum, behind them, may sum a batch of one
+        # row in a different order than a larger batch, so the batches stay as they were.
+        blocks = _row_blocks(k, n_u)
+        rows = np.empty((k, n_u))
 
-        def block(b: int) -> None:
-            sl = slice(bounds[b], bounds[b + 1])
-            rows = values[ti[sl], :, ci[sl]]  # (rows, units)
-            out[ti[sl], :, ci[sl]] = _treat_rows(
-                rows, tuple(m[sl] for m in mom_rows), max_points, skew, kurtosis, fallback,
-                nw[sl], fb[sl], bsk[sl], bku[sl])
+        def gather(sl: slice) -> None:
+            rows[sl] = values[ti[sl], :, ci[sl]]
 
-        for_each(block, range(n_blocks), values=k * n_u)
+        for_each(gather, blocks, values=k * n_u)
+        win, nw, fb, bsk, bku = _treat_rows(
+            rows, tuple(m[ti, ci] for m in (n0, mean0, m20, m30, m40)), max_points, skew,
+            kurtosis, fallback, sk0[ti, ci], ku0[ti, ci])
+
+        def scatter(sl: slice) -> None:
+            out[ti[sl], :, ci[sl]] = win[sl]
+
+        for_each(scatter, blocks, values=k * n_u)
         changed = (nw > 0) | fb
         sk1[ti[changed], ci[changed]] = bsk[changed]
         ku1[ti[changed], ci[changed]] = bku[changed]
