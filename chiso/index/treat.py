@@ -102,9 +102,13 @@ def _winsorise_rows(
         # A full (vectorised) sort of rows without NaN is faster than a partition; the
         # gathered copy is sorted in place, in parallel blocks of rows (each row's sort is
         # its own, so the blocks change nothing but the time).
-        srt = rows[idx]
-        for_each(lambda sl: srt[sl].sort(axis=1), _row_blocks(len(idx), n_units),
-                 values=srt.size)
+        srt = np.empty((len(idx), n_units))
+
+        def sort_block(sl: slice) -> None:
+            srt[sl] = rows[idx[sl]]
+            srt[sl].sort(axis=1)
+
+        for_each(sort_block, _row_blocks(len(idx), n_units), values=srt.size)
         top = srt[:, :n_units - n_keep - 1:-1]  # descending
         bot = srt[:, :n_keep]  # ascending
         res = _winsorise_extremes(top, bot, n[idx], mean[idx], m2[idx], m3[idx], m4[idx],
@@ -270,7 +274,13 @@ def _treat_rows(
     (``bsk``, ``bku``, updated in place where the rows change). Returns the treated rows,
     the points Winsorised, where the fallback was applied, and the statistics after."""
     lo, hi, nw, passing = _winsorise_rows(rows, mom, max_points, skew_t, kurt_t)
-    win = _clip_rows(rows, lo, hi)
+    win = np.empty(rows.shape)
+    blocks = _row_blocks(*rows.shape)
+
+    def clip(sl: slice) -> None:
+        win[sl] = _clip_rows(rows[sl], lo[sl], hi[sl])
+
+    for_each(clip, blocks, values=rows.size)  # each row on its own: same result
     # Statistics after Winsorising, for the rows that keep it. A row that still fails
     # had defined statistics at its last step, so with the log fallback (which
     # replaces it) only the rows that now pass need them.
@@ -283,7 +293,12 @@ def _treat_rows(
     nw = np.where(undefined, 0, nw)
     fb = ~passing & ~undefined & (fallback == "log")
     if fb.any():
-        win[fb] = log_ct(rows[fb], axis=1)
+        at = np.flatnonzero(fb)
+
+        def log_block(sl: slice) -> None:  # each row on its own: same result
+            win[at[sl]] = log_ct(rows[at[sl]], axis=1)
+
+        for_each(log_block, _row_blocks(len(at), rows.shape[1]), values=len(at) * rows.shape[1])
         nw = np.where(fb, 0, nw)
         bsk[fb], bku[fb] = _nan.skew_kurt(win[fb], axis=1)
     return win, nw, fb, bsk, bku
