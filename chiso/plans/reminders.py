@@ -298,10 +298,13 @@ def _digests(now: dt.datetime, by_unit: dict[int, list[InboxItem]], outbox: Outb
         return
     leaders = (Membership.objects.filter(role=Role.LEADER, user__is_active=True)
                .exclude(user__email="").select_related("user", "unit").order_by("unit__path"))
+    texts: dict[int, str] = {}
     for m in leaders:
         if not any(path.startswith(m.unit.path) for path in owners):
             continue  # no plan in force in this leader's area
-        text = digest_text(m.unit, today, by_unit)
+        if m.unit.pk not in texts:  # several leaders of one province read one text
+            texts[m.unit.pk] = digest_text(m.unit, today, by_unit)
+        text = texts[m.unit.pk]
         outbox.add(m.user, "digest", Line(K.WEEKLY_DIGEST, m.unit, m.unit, week, text))
 
 
