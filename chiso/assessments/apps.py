@@ -8,7 +8,16 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Đánh giá chuyển đổi số")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
+
         from chiso.orgs.navigation import NavItem, UnitLink, register, register_unit_link
+
+        from . import scoring
+        from .models import ComponentEntry
+
+        # A changed final score makes the provisional results stale (recomputed on read).
+        post_save.connect(scoring.entry_saved, sender=ComponentEntry,
+                          dispatch_uid="assessments.entry_saved")
 
         register(NavItem("assessments", _("Đánh giá DTI"), "assessments:list", order=20))
         from chiso.orgs.models import Role

@@ -444,7 +444,8 @@ def write_results(assessment: Assessment, c: Computed) -> int:
                 cur.execute(f"INSERT INTO {table} ({names}) VALUES "
                             + ", ".join([one] * len(chunk)),
                             [v for row in chunk for v in row])
-        Assessment.objects.filter(pk=assessment.pk).update(scored_at=timezone.now())
+        assessment.scored_at = timezone.now()
+        Assessment.objects.filter(pk=assessment.pk).update(scored_at=assessment.scored_at)
     return len(rows)
 
 
@@ -454,6 +455,21 @@ def recompute(assessment: Assessment) -> Computed:
     computed = compute_assessment(assessment)
     write_results(assessment, computed)
     return computed
+
+
+def entry_saved(sender, instance: ComponentEntry, **kwargs) -> None:
+    """post_save of an entry: the assessment's results are stale (one cheap UPDATE; the
+    recomputation waits until someone reads the results, see `ensure_current`)."""
+    Assessment.objects.filter(pk=instance.assessment_id, scored_at__isnull=False).update(
+        scored_at=None)
+
+
+def ensure_current(assessment: Assessment) -> Assessment:
+    """Recompute provisional results whose entries changed since they were computed.
+    Published results stay as published until the secretariat recomputes them."""
+    if not assessment.is_published and assessment.scored_at is None:
+        recompute(assessment)
+    return assessment
 
 
 def publish(assessment: Assessment, user) -> Assessment:

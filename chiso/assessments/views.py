@@ -27,8 +27,10 @@ K = FrameworkNode.Kind
 
 
 def _assessment(pk: int) -> Assessment:
-    return get_object_or_404(Assessment.objects.select_related("framework", "owner", "round"),
-                             pk=pk)
+    """The assessment, its provisional results brought up to date with its entries."""
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("framework", "owner", "round"), pk=pk)
+    return scoring.ensure_current(assessment)
 
 
 def _unit(code: str) -> OrgUnit:

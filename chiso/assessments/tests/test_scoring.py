@@ -149,3 +149,32 @@ def test_publishing_recomputes_and_ends_the_provisional_state(assessment, tree, 
     assessment.refresh_from_db()
     assert assessment.is_published and assessment.published_by == people["admin"]
     assert results(assessment, tree["C1"])["DTI"].score == pytest.approx(0.675)
+
+
+def test_a_changed_final_score_is_in_the_results_the_next_time_they_are_read(
+        client, people, scored, tree):
+    from django.urls import reverse
+
+    assert scored.scored_at is not None
+    entry = ComponentEntry.objects.get(assessment=scored, unit=tree["C1"], node__code="2.1")
+    entry.appraised_points = 50.0  # the appraiser raises 25 → 50
+    entry.save()
+    scored.refresh_from_db()
+    assert scored.scored_at is None  # stale, not yet recomputed
+    client.force_login(people["leader"])
+    html = client.get(reverse("assessments:ranking", args=[scored.pk])).content.decode()
+    assert "0,9250" in html  # (12,5 + 50 + 30) / 100
+    scored.refresh_from_db()
+    assert scored.scored_at is not None
+
+
+def test_published_results_do_not_move_until_the_secretariat_recomputes(scored, tree, people):
+    scoring.publish(scored, people["admin"])
+    entry = ComponentEntry.objects.get(assessment=scored, unit=tree["C1"], node__code="2.1")
+    entry.appraised_points = 50.0
+    entry.save()
+    scored.refresh_from_db()
+    scoring.ensure_current(scored)
+    assert results(scored, tree["C1"])["DTI"].score == pytest.approx(0.675)
+    scoring.recompute(scored)
+    assert results(scored, tree["C1"])["DTI"].score == pytest.approx(0.925)
