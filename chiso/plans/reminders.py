@@ -20,6 +20,8 @@ re-run for a given day) drive the clock. Mail goes through Django's e-mail setti
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import smtplib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -42,6 +44,7 @@ from .inbox import InboxItem
 from .models import Plan, ReminderLog, Target
 
 K = ReminderLog.Kind
+log = logging.getLogger(__name__)
 
 
 def _setting(name: str, default):
@@ -122,6 +125,12 @@ class Outbox:
                     message = _compose(mail.user, group, [line for line, _k in lines], self.now)
                     get_connection().send_messages([message])
             except IntegrityError:
+                continue
+            except (smtplib.SMTPException, OSError):
+                # The mail server refused or was unreachable: this e-mail's log is rolled
+                # back with it (the savepoint), so the next run tries again; the others go.
+                log.warning("plans reminder to %s not sent", mail.user.email, exc_info=True)
+                counts["failed"] += 1
                 continue
             counts[group] += 1
         return dict(counts)
@@ -375,9 +384,15 @@ def run(*, now: dt.datetime, stdout) -> int:
         _escalations(by_unit, people, outbox)
         _digests(now, by_unit, outbox)
         counts = outbox.send()
+        failed = counts.pop("failed", 0)
         total = sum(counts.values())
         stdout.write(_("Kế hoạch: đã gửi %(n)d thư (nhắc việc %(r)d, báo thủ trưởng %(h)d, "
                        "báo thường trực %(s)d, bản tin tuần %(d)d).") % {
             "n": total, "r": counts.get("remind", 0), "h": counts.get("head", 0),
             "s": counts.get("secretariat", 0), "d": counts.get("digest", 0)} + "\n")
+        if failed:
+            stdout.write(ngettext("Kế hoạch: %(n)d thư chưa gửi được (máy chủ thư báo lỗi); "
+                                  "lần chạy sau sẽ gửi lại.",
+                                  "Kế hoạch: %(n)d thư chưa gửi được (máy chủ thư báo lỗi); "
+                                  "lần chạy sau sẽ gửi lại.", failed) % {"n": failed} + "\n")
     return total

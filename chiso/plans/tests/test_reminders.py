@@ -208,3 +208,20 @@ def test_a_rerun_asks_the_same_few_queries_whatever_the_number_of_units(intake_p
     _communes_with_tasks(intake_plan, tree["P1"], [f"Y{i}" for i in range(30)])
     many = _queries_of_a_quiet_rerun(D(2026, 3, 31))
     assert many == few
+
+
+def test_a_mail_server_failure_is_retried_on_the_next_run(intake_plan, staff, mailoutbox,
+                                                          monkeypatch):
+    from django.core.mail.backends.locmem import EmailBackend
+
+    def refuse(self, messages):
+        raise ConnectionRefusedError("máy chủ thư không trả lời")
+
+    with monkeypatch.context() as m:
+        m.setattr(EmailBackend, "send_messages", refuse)
+        out = io.StringIO()
+        assert reminders.run(now=at(D(2026, 3, 13)), stdout=out) == 0
+        assert "1 thư chưa gửi được" in out.getvalue()
+    assert not ReminderLog.objects.exists()
+    assert run(D(2026, 3, 13), hour=9) == 1
+    assert mailoutbox[0].to == ["reporter_c1@example.vn"]
