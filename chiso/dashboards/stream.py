@@ -52,7 +52,7 @@ async def event_lines(path: str, *, subtree: bool = True, public_only: bool = Fa
     if last_id is None:
         # A fresh page rendered the state as of now; tell the browser where it starts so
         # that its first reconnection replays from here.
-        last_id = await sync_to_async(events.latest_id)()
+        last_id = await sync_to_async(events.latest_id_released)()
         yield f"id: {last_id}\nevent: hello\ndata: {{}}\n\n"
     stream = events.hub.subscribe(last_id)
     pending: asyncio.Task | None = None
@@ -114,6 +114,7 @@ async def feed(request: HttpRequest) -> StreamingHttpResponse:
         # exactly their unit's events.
         reaches = await sync_to_async(_reaches_subtree)(user, unit)
         subtree = reaches
+    await sync_to_async(events.release_connections)()  # the stream needs none meanwhile
     return _response(event_lines(unit.path, subtree=subtree, last_id=_last_event_id(request)))
 
 
@@ -126,6 +127,7 @@ def _reaches_subtree(user, unit: OrgUnit) -> bool:
 
 async def public_feed(request: HttpRequest, code: str) -> StreamingHttpResponse:
     unit = await OrgUnit.objects.filter(code=code).afirst()
+    await sync_to_async(events.release_connections)()
     if unit is None:
         raise Http404
     return _response(event_lines(unit.path, subtree=True, public_only=True,

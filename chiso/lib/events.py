@@ -37,7 +37,7 @@ from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass, field
 
 from django.apps import apps
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +126,32 @@ def _deliver(event: dict) -> None:
         hub.dispatch_threadsafe(stored)
 
 
+def release_connections() -> None:
+    """Give back this thread's database connections (outside a transaction).
+
+    An event stream lives for hours in its own request context; a connection it opened
+    would stay open that long (Django closes them when a response *ends*), and a few
+    hundred open dashboards would exhaust PostgreSQL's connections.
+    """
+    for conn in connections.all(initialized_only=True):
+        if not conn.in_atomic_block:
+            conn.close()
+
+
+def events_after_released(last_id: int, limit: int = REPLAY_LIMIT) -> list[Event]:
+    try:
+        return events_after(last_id, limit)
+    finally:
+        release_connections()
+
+
+def latest_id_released() -> int:
+    try:
+        return latest_id()
+    finally:
+        release_connections()
+
+
 def events_after(last_id: int, limit: int = REPLAY_LIMIT) -> list[Event]:
     """Stored events with an id above `last_id`, oldest first (sync; DB)."""
     rows = _model().objects.filter(pk__gt=last_id).order_by("pk")[:limit]
@@ -204,12 +230,12 @@ class Hub:
                     self._listening.set()
                     pause = 0.5
                     if self.last_id:
-                        for ev in await sync_to_async(events_after)(self.last_id):
+                        for ev in await sync_to_async(events_after_released)(self.last_id):
                             self._fanout(ev)
                     async for note in conn.notifies():
                         data = json.loads(note.payload)
                         if data.get("ref"):
-                            for ev in await sync_to_async(events_after)(data["id"] - 1, 1):
+                            for ev in await sync_to_async(events_after_released)(data["id"] - 1, 1):
                                 self._fanout(ev)
                         else:
                             self._fanout(Event.from_dict(data))
@@ -263,7 +289,7 @@ class Hub:
                 missed = [e for e in self.ring if e.id > last_id]
                 if not self.ring or self.ring[0].id > last_id + 1:
                     # The gap may be older than this process's memory: ask the table.
-                    missed = await sync_to_async(events_after)(last_id, REPLAY_LIMIT + 1)
+                    missed = await sync_to_async(events_after_released)(last_id, REPLAY_LIMIT + 1)
                 if len(missed) > REPLAY_LIMIT:
                     yield None
                     return

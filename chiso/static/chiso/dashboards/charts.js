@@ -70,15 +70,18 @@
       o.yAxis = { type: "category", data: d.categories, inverse: true,
                   axisLabel: { formatter: function (v) { return short(v, 24); } } };
       // Scores start at zero: a bar's length must be its value, not its distance to the worst.
-      o.xAxis = { type: "value", min: 0, axisLabel: { formatter: formatter(d.unit) } };
+      o.xAxis = { type: "value", min: 0, axisLabel: { formatter: function (v) { return number(v, 2); } } };
       o.grid.right = 64;
+      o.yAxis.axisLabel.interval = 0;
       o.legend.show = false;
       var hl = d.highlight || [];
       o.series = d.series.map(function (s) {
         return { name: s.name, type: "bar", data: s.data.map(function (v, i) {
           return hl.indexOf(i) >= 0 ? { value: v, itemStyle: { color: "#D55E00" } } : v;
-        }), label: { show: true, position: "right", formatter: function (p) { return formatter(d.unit)(p.value); } } };
+        }), barMaxWidth: 22,
+           label: { show: true, position: "right", fontSize: 11, formatter: function (p) { return formatter(d.unit)(p.value); } } };
       });
+      return Math.max(220, 20 * d.categories.length + 70);  // one readable line per unit
     },
     radar: function (d, o) {
       if (d.categories.length < 3) { return BUILD.bar_compare(d, o); }  // two axes make no radar
