@@ -147,6 +147,9 @@ def load_users() -> list[DemoUser]:
         user, _ = User.objects.get_or_create(username=du.username)
         user.first_name, user.last_name = "", du.full_name
         user.is_superuser = user.is_staff = du.superuser
+        if not user.email:
+            # Reminders need an address; ".invalid" (RFC 2606) can never reach a real inbox.
+            user.email = f"{du.username}@demo.chiso.invalid"
         user.set_password(DEMO_PASSWORD)
         user.save()
         if du.role:
