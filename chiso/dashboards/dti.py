@@ -58,9 +58,14 @@ def assessment_of_unit(user, unit: OrgUnit, year: int) -> Assessment | None:
 
 
 def assessment_over(user, scope: OrgUnit, year: int) -> Assessment | None:
-    """The latest assessment (year ≤ `year`) run by the scope or a unit under it."""
-    return (readable(user, scope).filter(year__lte=year, owner__path__startswith=scope.path)
-            .filter(results__isnull=False).order_by("-year", "-pk").distinct().first())
+    """The latest assessment (year ≤ `year`) run by the scope itself (the nation's DTI of
+    provinces), else by a unit under it (a province's own index of its communes)."""
+    qs = readable(user, scope).filter(year__lte=year, results__isnull=False)
+    for cond in ({"owner": scope}, {"owner__path__startswith": scope.path}):
+        found = qs.filter(**cond).order_by("-year", "-pk").distinct().first()
+        if found is not None:
+            return found
+    return None
 
 
 def _nodes(assessment: Assessment, kinds) -> list[FrameworkNode]:

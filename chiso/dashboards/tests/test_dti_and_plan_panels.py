@@ -155,3 +155,12 @@ def test_unit_plans_list_its_tasks_with_their_statuses(plans, tree):
     p1 = unit_panels.unit_plans_data(tree["P1"], f(), None)
     assert [(r["target"], r["result"].status) for r in p1["targets"]] == \
         [(plans["target"], TargetStatus.NOT_ACHIEVED)]
+
+
+def test_the_nation_ranks_provinces_even_when_a_province_scored_its_communes_later(dti, tree):
+    from chiso.assessments.models import Assessment
+
+    Assessment.objects.filter(pk=dti["national"].pk).update(year=2024)
+    ranking = D.dti_ranking_data(tree["VN"], f(2025), None)
+    assert ranking["assessment"].pk == dti["national"].pk
+    assert ranking["chart"]["categories"] == ["Tỉnh Một", "Tỉnh Hai"]
