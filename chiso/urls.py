@@ -13,7 +13,7 @@ urlpatterns = [
          name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
-    path("api/", api.urls),
+    path("api/v1/", api.urls),
     path("", include("chiso.api.urls")),
     path("", include("chiso.metrics.intake_urls")),
     path("", include("chiso.dashboards.urls")),

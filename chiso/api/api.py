@@ -1,5 +1,6 @@
-"""The JSON API (django-ninja), mounted at /api/: OpenAPI document at /api/openapi.json,
-docs at /api/docs (Swagger UI served from ninja's bundled files, no CDN).
+"""The JSON API (django-ninja), mounted at /api/v1/: OpenAPI document at
+/api/v1/openapi.json, docs at /api/v1/docs (Swagger UI served from ninja's bundled files,
+no CDN). The unversioned /api/… of the first clients redirects there (chiso.api.urls).
 
 Every endpoint authenticates a personal token (`Authorization: Bearer <token>`, see
 `chiso.api.models`) and asks `chiso.orgs.permissions` what the token's user may see or

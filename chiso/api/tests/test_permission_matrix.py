@@ -22,14 +22,14 @@ def stored(metrics, tree):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_units_lists_exactly_the_viewable_units(client, tokens, role):
-    data = client.get("/api/units?limit=100", **bearer(tokens[role])).json()
+    data = client.get("/api/v1/units?limit=100", **bearer(tokens[role])).json()
     assert {u["code"] for u in data["items"]} == VIEW[role]
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("unit", ["C1", "C2", "C3"])
 def test_values_of_a_unit(client, tokens, stored, role, unit):
-    response = client.get(f"/api/values?unit={unit}", **bearer(tokens[role]))
+    response = client.get(f"/api/v1/values?unit={unit}", **bearer(tokens[role]))
     if unit in VIEW[role]:
         assert response.status_code == 200 and response.json()["count"] == 1
     else:
@@ -38,18 +38,18 @@ def test_values_of_a_unit(client, tokens, stored, role, unit):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_values_without_a_unit_are_only_the_viewable_ones(client, tokens, stored, role):
-    data = client.get("/api/values", **bearer(tokens[role])).json()
+    data = client.get("/api/v1/values", **bearer(tokens[role])).json()
     assert {v["unit"] for v in data["items"]} == VIEW[role] & {"C1", "C2", "C3"}
 
 
 def test_an_unknown_unit_is_404(client, tokens):
-    assert client.get("/api/values?unit=KHONG", **bearer(tokens["admin"])).status_code == 404
+    assert client.get("/api/v1/values?unit=KHONG", **bearer(tokens["admin"])).status_code == 404
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("unit", ["C1", "C2", "C3"])
 def test_post_a_value(client, tokens, metrics, role, unit):
-    response = client.post("/api/values", {"unit": unit, "metric": "CHI_CDS", "period": "2024",
+    response = client.post("/api/v1/values", {"unit": unit, "metric": "CHI_CDS", "period": "2024",
                                            "value": 7}, content_type="application/json",
                            **bearer(tokens[role]))
     if unit in EDIT.get(role, set()):
@@ -64,7 +64,7 @@ def test_post_a_value(client, tokens, metrics, role, unit):
 @pytest.mark.parametrize("unit", ["C1", "C2"])
 def test_post_values_in_bulk(client, tokens, metrics, role, unit):
     body = {"values": [{"unit": unit, "metric": "CHI_CDS", "period": "2024", "value": 7}]}
-    response = client.post("/api/values/bulk", body, content_type="application/json",
+    response = client.post("/api/v1/values/bulk", body, content_type="application/json",
                            **bearer(tokens[role]))
     if unit in EDIT.get(role, set()):
         assert response.status_code == 200 and response.json()["created"] == 1
@@ -76,12 +76,12 @@ def test_post_values_in_bulk(client, tokens, metrics, role, unit):
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("unit", ["P1", "P2"])
 def test_rollup(client, tokens, stored, metrics, role, unit):
-    response = client.get(f"/api/rollup?unit={unit}&metric=CHI_CDS&period=2024",
+    response = client.get(f"/api/v1/rollup?unit={unit}&metric=CHI_CDS&period=2024",
                           **bearer(tokens[role]))
     assert response.status_code == (200 if unit in VIEW[role] else 403)
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_metrics_are_a_public_catalogue_for_any_token(client, tokens, metrics, role):
-    data = client.get("/api/metrics", **bearer(tokens[role])).json()
+    data = client.get("/api/v1/metrics", **bearer(tokens[role])).json()
     assert data["count"] == len(metrics)

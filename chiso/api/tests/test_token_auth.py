@@ -12,18 +12,18 @@ from .conftest import bearer
 
 
 def test_without_a_token_the_api_answers_401_in_vietnamese(client, people):
-    response = client.get("/api/units")
+    response = client.get("/api/v1/units")
     assert response.status_code == 401
     assert "Bearer" in response.json()["detail"] and response["WWW-Authenticate"] == "Bearer"
 
 
 def test_a_wrong_token(client, people):
-    assert client.get("/api/units", **bearer("chiso_sai")).status_code == 401
+    assert client.get("/api/v1/units", **bearer("chiso_sai")).status_code == 401
 
 
 def test_a_good_token_works_and_records_its_use(client, people):
     token, raw = ApiToken.issue(people["reporter"], "một cửa")
-    assert client.get("/api/units", **bearer(raw)).status_code == 200
+    assert client.get("/api/v1/units", **bearer(raw)).status_code == 200
     token.refresh_from_db()
     assert token.last_used is not None
     assert token.token_hash == hashlib.sha256(raw.encode()).hexdigest()
@@ -33,20 +33,20 @@ def test_a_good_token_works_and_records_its_use(client, people):
 def test_a_revoked_token(client, people):
     token, raw = ApiToken.issue(people["reporter"], "x")
     token.revoke()
-    assert client.get("/api/units", **bearer(raw)).status_code == 401
+    assert client.get("/api/v1/units", **bearer(raw)).status_code == 401
 
 
 def test_an_expired_token(client, people):
     _token, raw = ApiToken.issue(people["reporter"], "x",
                                  expires=timezone.now() - dt.timedelta(seconds=1))
-    assert client.get("/api/units", **bearer(raw)).status_code == 401
+    assert client.get("/api/v1/units", **bearer(raw)).status_code == 401
 
 
 def test_a_token_of_a_deactivated_user(client, people):
     _token, raw = ApiToken.issue(people["reporter"], "x")
     people["reporter"].is_active = False
     people["reporter"].save()
-    assert client.get("/api/units", **bearer(raw)).status_code == 401
+    assert client.get("/api/v1/units", **bearer(raw)).status_code == 401
 
 
 def test_the_token_page_shows_a_new_token_once_and_revokes(client, people):
@@ -78,6 +78,6 @@ def test_the_command_line_creates_a_working_token(client, people, capsys):
 
     call_command("token", "create", "reporter_c1", "--days", "7")
     raw = capsys.readouterr().out.strip()
-    assert client.get("/api/units", **bearer(raw)).status_code == 200
+    assert client.get("/api/v1/units", **bearer(raw)).status_code == 200
     call_command("token", "revoke", "reporter_c1", "--name", "dòng lệnh")
-    assert client.get("/api/units", **bearer(raw)).status_code == 401
+    assert client.get("/api/v1/units", **bearer(raw)).status_code == 401
