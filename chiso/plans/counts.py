@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -71,6 +72,13 @@ class Scope:
         return Q(**{name: self.unit})
 
 
+class TaskRow(NamedTuple):
+    pk: int
+    cancelled: bool
+    completed_at: dt.date | None
+    due_date: dt.date | None
+
+
 @dataclass
 class Counts:
     as_of: dt.date
@@ -109,7 +117,9 @@ def count(scope: Scope, as_of: dt.date, since: dt.date | None = None) -> Counts:
     """Targets and tasks of `scope` by status on `as_of`."""
     targets = target_statuses(scope.targets(), as_of)
     tasks_qs = scope.tasks()
-    task_list = list(tasks_qs.only("pk", "cancelled", "completed_at", "due_date", "lead_unit_id"))
+    # Plain rows, not model instances: the status needs four fields of each task.
+    task_list = [TaskRow(*row) for row in tasks_qs.order_by().values_list(
+        "pk", "cancelled", "completed_at", "due_date")]
     tasks = task_statuses(task_list, as_of)
     out = Counts(as_of=as_of, target_results=targets, task_results=tasks)
     out.targets.update(r.status for r in targets.values())

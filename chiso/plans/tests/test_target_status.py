@@ -164,10 +164,10 @@ def test_statuses_of_many_targets_take_the_same_few_queries(tree, plan, rate, ra
     for i in range(3):
         make_target(plan, rate, {2023: 50 + i})
     put(rate, tree["C1"], "2023S1", num=60, den=100)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(7):
         few = target_statuses(Target.objects.filter(plan=plan), AFTER_2023)
     for i in range(30):
         make_target(plan, rate if i % 2 else rank, {2023: 40 + i, 2024: 45 + i})
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(7):
         many = target_statuses(Target.objects.filter(plan=plan), AFTER_2023)
     assert len(few) == 3 and len(many) == 33
