@@ -27,7 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chiso.index.rules import RuleError
+from chiso.index.rules import RuleError, parse_rule
 from chiso.lib.formatting import format_number, parse_number
 from chiso.metrics import evidence as evidence_service
 from chiso.metrics.models import DataValue, Evidence, Metric
@@ -96,8 +96,6 @@ def specs(node: FrameworkNode) -> list[dict]:
     out = [dict(d) for d in node.declared or [] if d.get("name")]
     if not out and node.rule:
         try:
-            from chiso.index.rules import parse_rule
-
             names = parse_rule(node.rule).input_names()
         except RuleError:
             names = []
