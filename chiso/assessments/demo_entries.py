@@ -116,6 +116,8 @@ def _fill(assessment: Assessment, sub: Submission, user, rng: random.Random, str
                     number=f"{rng.randint(12, 480)}/QĐ-UBND",
                     day=timezone.localdate().replace(month=rng.randint(1, 9),
                                                      day=rng.randint(1, 28)).strftime("%d/%m/%Y"))
+    ComponentEntry.objects.filter(assessment=assessment, unit=sub.unit).update(
+        is_illustrative=True)
     return saved
 
 

@@ -441,6 +441,7 @@ def save_component(assessment: Assessment, sub: Submission, node: FrameworkNode,
     entry.not_applicable = not_applicable
     entry.explanation = explanation
     entry.self_points = points
+    entry.is_illustrative = False  # typed by a person: no longer the demo's invention
     entry.version += 1
     entry.updated_by = user
     entry.updated_at = now or timezone.now()

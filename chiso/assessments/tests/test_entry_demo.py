@@ -53,6 +53,7 @@ def test_demo_entries_load_a_live_round_once(province):
     bai_chay = ComponentEntry.objects.filter(assessment=province,
                                              unit__code=demo_entries.BAI_CHAY)
     assert 0 < bai_chay.exclude(declared={}).count() < bai_chay.count()
+    assert not ComponentEntry.objects.filter(assessment=province, is_illustrative=False).exists()
     assignment = AppraiserAssignment.objects.get(assessment=province, user__username="thamdinh.qn")
     assert [n.code for n in assignment.nodes.all()] == ["NT"]
     co_to = ComponentEntry.objects.filter(assessment=province, unit__code=demo_entries.CO_TO,

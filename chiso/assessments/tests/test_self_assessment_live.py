@@ -38,6 +38,9 @@ def c1_form(client, live, people):
 
 def test_typing_figures_returns_the_engines_points_and_sentence(client, live, nodes, c1_form):
     n = nodes["1.1"]
+    # A demo's invented entry stops being "minh họa" once a person types into it.
+    ComponentEntry.objects.filter(assessment=live, unit__code="C1", node=n).update(
+        is_illustrative=True)
     response = client.post(save_url(live, "C1", n), post_of(n, 1, a="3", b="4"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -49,6 +52,7 @@ def test_typing_figures_returns_the_engines_points_and_sentence(client, live, no
     assert entry.declared == {"a": 3, "b": 4}
     assert entry.self_points == 7.5 and entry.final_points == 7.5
     assert entry.version == 2
+    assert not entry.is_illustrative
     # The next keystroke carries the new version (swapped in out of band).
     assert f'id="ver-{n.pk}" name="version" value="2"' in html
 
