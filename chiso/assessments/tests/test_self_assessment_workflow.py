@@ -190,3 +190,23 @@ def test_relative_to_best_is_scored_over_all_units_when_one_sends(live, people, 
     selfassess.send(live, sub_of(live, "C1"), people["reporter"])
     c1 = ComponentEntry.objects.get(assessment=live, unit__code="C1", node=n)
     assert c1.self_points == pytest.approx(5.0)        # 3 / 6 × 10
+
+
+def test_the_head_approves_on_the_page_then_the_reporter_sends(client, live, people):
+    rnd = live.round
+    rnd.requires_head_approval = True
+    rnd.save()
+    fill_all(live, "C1", people["reporter"])
+    act = lambda a: reverse("assessments:selfassess_transition", args=[live.pk, "C1", a])  # noqa: E731
+    client.force_login(people["reporter"])
+    client.post(act("gui"))
+    assert sub_of(live, "C1").state == S.PENDING_APPROVAL
+    assert client.post(act("phe-duyet")).status_code == 403
+    client.force_login(people["head"])
+    page = client.get(reverse("assessments:selfassess_form", args=[live.pk, "C1"]))
+    assert 'id="btn-approve"' in page.content.decode()
+    client.post(act("phe-duyet"))
+    assert sub_of(live, "C1").state == S.APPROVED
+    client.force_login(people["reporter"])
+    client.post(act("gui"))
+    assert sub_of(live, "C1").state == S.SUBMITTED
