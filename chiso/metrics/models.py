@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chiso.orgs.models import OrgUnit
 
@@ -149,7 +150,7 @@ class Metric(models.Model):
                               default=Rollup.SUM)
     time_rollup = models.CharField(_("tổng hợp theo thời gian"), max_length=8,
                                    choices=TimeRollup.choices, default=TimeRollup.SUM)
-    frequency = models.CharField(_("kỳ báo cáo"), max_length=10, choices=Period.Kind.choices,
+    frequency = models.CharField(pgettext_lazy("reporting frequency", "kỳ báo cáo"), max_length=10, choices=Period.Kind.choices,
                                  default=Period.Kind.YEAR,
                                  help_text=_("Kỳ nhỏ nhất mà đơn vị báo cáo chỉ tiêu này."))
     min_value = models.DecimalField(_("giá trị nhỏ nhất cho phép"), **DECIMAL)

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chiso.orgs.models import OrgUnit
 
@@ -45,8 +46,8 @@ class ReportingRound(models.Model):
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("kỳ báo cáo")
-        verbose_name_plural = _("kỳ báo cáo")
+        verbose_name = pgettext_lazy("reporting round", "kỳ báo cáo")
+        verbose_name_plural = pgettext_lazy("reporting round", "kỳ báo cáo")
         ordering = ["-deadline", "name"]
         constraints = [
             models.CheckConstraint(condition=models.Q(deadline__gte=models.F("opens_on")),

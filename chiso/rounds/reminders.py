@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from chiso.orgs import permissions
 
@@ -46,11 +47,13 @@ def _message(submission: Submission, now: dt.datetime) -> tuple[str, str]:
     round = submission.round
     days = (submission.deadline - timezone.localdate(now)).days
     if days > 0:
-        when = _("còn %(n)d ngày (hạn %(d)s)")
+        when = ngettext("còn %(n)d ngày (hạn %(d)s)", "còn %(n)d ngày (hạn %(d)s)", days)
     elif days == 0:
         when = _("hạn nộp là hôm nay, %(d)s")
     else:
-        when = _("đã quá hạn %(n)d ngày (hạn %(d)s)")
+        # Vietnamese has one form; English needs "1 day" / "5 days".
+        when = ngettext("đã quá hạn %(n)d ngày (hạn %(d)s)", "đã quá hạn %(n)d ngày (hạn %(d)s)",
+                        -days)
     when = when % {"n": abs(days), "d": submission.deadline.strftime("%d/%m/%Y")}
     subject = _("[chiso] Nhắc nộp báo cáo: %(r)s") % {"r": round.name}
     body = _("Kính gửi %(unit)s,\n\n%(owner)s đề nghị đơn vị hoàn thành và gửi biểu mẫu "
