@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chiso.lib.dates import parse_date
 from chiso.orgs import permissions
 from chiso.orgs.models import OrgUnit
 
@@ -196,15 +197,11 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
             evidence_service.attach_file(request.FILES["tep"], user=request.user, data_value=dv,
                                          title=request.POST.get("tieu_de", ""))
         else:
-            day = None
-            raw_day = request.POST.get("ngay_van_ban", "").strip()
-            if raw_day:
-                try:
-                    day = dt.datetime.strptime(raw_day, "%d/%m/%Y").date() if "/" in raw_day \
-                        else dt.date.fromisoformat(raw_day)
-                except ValueError:
-                    raise evidence_service.EvidenceRejected(
-                        _("Ngày văn bản “%(d)s” không hợp lệ (dd/mm/yyyy).") % {"d": raw_day}) from None
+            try:
+                day = parse_date(request.POST.get("ngay_van_ban"))
+            except ValueError as err:
+                raise evidence_service.EvidenceRejected(
+                    _("Ngày văn bản: %(e)s") % {"e": err}) from None
             evidence_service.attach_link(
                 user=request.user, data_value=dv, title=request.POST.get("tieu_de", ""),
                 url=request.POST.get("duong_dan", ""),

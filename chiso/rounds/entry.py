@@ -9,15 +9,14 @@ outlier check before saving: an outlier is kept only with a written explanation
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chiso.lib.formatting import format_number, format_percent, parse_number
+from chiso.lib.dates import parse_date
+from chiso.lib.formatting import format_number, format_percent
 from chiso.metrics import evidence as evidence_service
 from chiso.metrics import services as metric_services
 from chiso.metrics.models import DataValue, Evidence, Metric, Source
@@ -103,25 +102,15 @@ def row_for(submission: Submission, item: RoundItem, editable: bool) -> Row:
     return Row(item=item, value=value, editable=editable, evidence=evidence)
 
 
-def _number(raw: str, label: str) -> Decimal | None:
-    raw = (raw or "").strip()
-    if not raw:
-        return None
-    try:
-        return parse_number(raw, lang="vi")
-    except ValueError as err:
-        raise metric_services.ValidationFailed(
-            [metric_services.Issue("value", f"{label}: {err}", "type")]) from None
-
-
 def posted_data(metric: Metric, post) -> dict:
-    """The service's dict from a POST of one row; numbers typed the Vietnamese way."""
+    """The service's dict from a POST of one row, as typed: `validation.clean` reads the
+    numbers (the Vietnamese way first) and names the field of any it cannot read."""
     data: dict = {"comment": post.get("comment", "")}
     if metric.value_type == T.PERCENTAGE:
-        data["numerator"] = _number(post.get("numerator", ""), _("Tử số"))
-        data["denominator"] = _number(post.get("denominator", ""), _("Mẫu số"))
+        data["numerator"] = post.get("numerator", "").strip()
+        data["denominator"] = post.get("denominator", "").strip()
     elif metric.value_type in (T.NUMBER, T.COUNT):
-        data["value"] = _number(post.get("value", ""), _("Giá trị"))
+        data["value"] = post.get("value", "").strip()
     elif metric.value_type == T.YES_NO:
         data["value"] = post.get("value", "")
     else:
@@ -140,11 +129,9 @@ class SaveResult:
 def save_field(submission: Submission, item: RoundItem, post, user) -> SaveResult:
     """Save one row typed in the form; never raises for what the person typed."""
     metric = item.metric
+    data = posted_data(metric, post)
     try:
-        data = posted_data(metric, post)
         version = int(post.get("version") or 0)
-    except metric_services.ValidationFailed as exc:
-        return SaveResult("invalid", messages=[i.message for i in exc.issues])
     except ValueError:
         return SaveResult("invalid", messages=[_("Phiên bản không hợp lệ; hãy tải lại trang.")])
     cleaned, issues = clean(metric, data)
@@ -180,13 +167,10 @@ def add_evidence(value: DataValue, upload: UploadedFile, user, title: str = "") 
 def add_link(value: DataValue, user, *, number: str, url: str, day: str,
              title: str = "") -> Evidence:
     """A document reference ("311/QĐ-UBND" of 08/02/2023) or a link; ValueError if bad."""
-    document_date = None
-    if day.strip():
-        try:
-            document_date = dt.datetime.strptime(day.strip(), "%d/%m/%Y").date()
-        except ValueError:
-            raise ValueError(_("Ngày văn bản “%(d)s” không đúng dạng dd/mm/yyyy.")
-                             % {"d": day}) from None
+    try:
+        document_date = parse_date(day)
+    except ValueError as err:
+        raise ValueError(_("Ngày văn bản: %(e)s") % {"e": err}) from None
     return evidence_service.attach_link(user=user, data_value=value, title=title,
                                         url=url, document_number=number,
                                         document_date=document_date)
