@@ -29,6 +29,19 @@ from chiso.orgs.models import OrgUnit
 
 HEARTBEAT = 15.0  # seconds
 RETRY_MS = 3000
+SETUP_SLOTS = 16  # streams starting at once (each needs a database connection meanwhile)
+_slots: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+
+
+def _setup_slots() -> asyncio.Semaphore:
+    """Opening a stream reads the session and the user's roles: a database connection
+    each. When hundreds of dashboards reconnect at once (a server restart), they queue
+    here instead of asking PostgreSQL for hundreds of connections at the same moment."""
+    loop = asyncio.get_running_loop()
+    if loop not in _slots:
+        _slots.clear()  # a new loop (tests, a restarted server): forget the old one
+        _slots[loop] = asyncio.Semaphore(SETUP_SLOTS)
+    return _slots[loop]
 
 
 def format_event(ev: events.Event) -> str:
@@ -45,14 +58,18 @@ def visible(ev: events.Event, path: str, subtree: bool, public_only: bool) -> bo
 
 
 async def event_lines(path: str, *, subtree: bool = True, public_only: bool = False,
-                      last_id: int | None = None, heartbeat: float = HEARTBEAT
-                      ) -> AsyncIterator[str]:
-    """The text of the feed, forever (the server cancels it when the browser leaves)."""
+                      last_id: int | None = None, hello: int | None = None,
+                      heartbeat: float = HEARTBEAT) -> AsyncIterator[str]:
+    """The text of the feed, forever (the server cancels it when the browser leaves).
+
+    A fresh page (no `last_id`) rendered the state as of now: the feed starts from
+    `hello` (the latest event id, read by the caller) and tells the browser, so that its
+    first reconnection replays from there.
+    """
     yield f"retry: {RETRY_MS}\n\n"
     if last_id is None:
-        # A fresh page rendered the state as of now; tell the browser where it starts so
-        # that its first reconnection replays from here.
-        last_id = await sync_to_async(events.latest_id_released)()
+        last_id = hello if hello is not None else await sync_to_async(
+            events.latest_id_released)()
         yield f"id: {last_id}\nevent: hello\ndata: {{}}\n\n"
     stream = events.hub.subscribe(last_id)
     pending: asyncio.Task | None = None
@@ -103,19 +120,21 @@ def _unit_for(user, code: str, action: str = "view") -> OrgUnit:
 
 
 async def feed(request: HttpRequest) -> StreamingHttpResponse:
-    user = await request.auser()
-    if not user.is_authenticated:
-        raise PermissionDenied
-    code = request.GET.get("don_vi", "")
-    unit = await sync_to_async(_unit_for)(user, code)
-    subtree = request.GET.get("chi_don_vi") != "1"
-    if subtree:
-        # The whole subtree only for roles that reach it; a unit's own people get
-        # exactly their unit's events.
-        reaches = await sync_to_async(_reaches_subtree)(user, unit)
-        subtree = reaches
-    await sync_to_async(events.release_connections)()  # the stream needs none meanwhile
-    return _response(event_lines(unit.path, subtree=subtree, last_id=_last_event_id(request)))
+    async with _setup_slots():
+        try:
+            user = await request.auser()
+            if not user.is_authenticated:
+                raise PermissionDenied
+            unit = await sync_to_async(_unit_for)(user, request.GET.get("don_vi", ""))
+            # The whole subtree only for roles that reach it; a unit's own people get
+            # exactly their unit's events.
+            subtree = (request.GET.get("chi_don_vi") != "1"
+                       and await sync_to_async(_reaches_subtree)(user, unit))
+            last_id = _last_event_id(request)
+            hello = await sync_to_async(events.latest_id)() if last_id is None else None
+        finally:
+            await sync_to_async(events.release_connections)()  # the stream needs none
+    return _response(event_lines(unit.path, subtree=subtree, last_id=last_id, hello=hello))
 
 
 def _reaches_subtree(user, unit: OrgUnit) -> bool:
@@ -126,9 +145,14 @@ def _reaches_subtree(user, unit: OrgUnit) -> bool:
 
 
 async def public_feed(request: HttpRequest, code: str) -> StreamingHttpResponse:
-    unit = await OrgUnit.objects.filter(code=code).afirst()
-    await sync_to_async(events.release_connections)()
+    last_id = _last_event_id(request)
+    async with _setup_slots():
+        try:
+            unit = await OrgUnit.objects.filter(code=code).afirst()
+            hello = await sync_to_async(events.latest_id)() if last_id is None else None
+        finally:
+            await sync_to_async(events.release_connections)()
     if unit is None:
         raise Http404
-    return _response(event_lines(unit.path, subtree=True, public_only=True,
-                                 last_id=_last_event_id(request)))
+    return _response(event_lines(unit.path, subtree=True, public_only=True, last_id=last_id,
+                                 hello=hello))

@@ -181,6 +181,10 @@ class Hub:
         self.last_id = 0
         self._listener: asyncio.Task | None = None
         self._listening: asyncio.Event | None = None
+        # The latest stored id when this hub began to receive events: every later event
+        # is in the ring or still to come, so a subscriber starting at or after it needs
+        # no query to catch up.
+        self.since: int | None = None
         self._lock = threading.Lock()
 
     # -- starting -----------------------------------------------------------------------
@@ -189,10 +193,12 @@ class Hub:
         (an event committed before that would otherwise be missed)."""
         loop = asyncio.get_running_loop()
         with self._lock:
-            if self.loop is not loop:  # first use, or a new loop (tests, a restarted server)
+            fresh = self.loop is not loop
+            if fresh:  # first use, or a new loop (tests, a restarted server)
                 self.loop = loop
                 self.subscribers = set()
                 self._listener = None
+                self.since = None
             if is_postgres() and (self._listener is None or self._listener.done()):
                 self._listening = asyncio.Event()
                 self._listener = loop.create_task(self._listen())
@@ -201,6 +207,10 @@ class Hub:
                 await asyncio.wait_for(self._listening.wait(), 10)
             except TimeoutError:
                 log.warning("event listener not ready after 10 s")
+        if fresh and not is_postgres():
+            from asgiref.sync import sync_to_async
+
+            self.since = await sync_to_async(latest_id_released)()
 
     async def stop(self) -> None:
         """Stop listening (tests; a server shutting down closes its loop anyway)."""
@@ -227,6 +237,8 @@ class Hub:
                 conn = await psycopg.AsyncConnection.connect(autocommit=True, **params)
                 async with conn:
                     await conn.execute(f"LISTEN {CHANNEL}")
+                    if self.since is None:
+                        self.since = await sync_to_async(latest_id_released)()
                     self._listening.set()
                     pause = 0.5
                     if self.last_id:
@@ -287,7 +299,8 @@ class Hub:
             seen = last_id or 0
             if last_id is not None:
                 missed = [e for e in self.ring if e.id > last_id]
-                if not self.ring or self.ring[0].id > last_id + 1:
+                caught_up = self.since is not None and last_id >= self.since
+                if not caught_up and (not self.ring or self.ring[0].id > last_id + 1):
                     # The gap may be older than this process's memory: ask the table.
                     missed = await sync_to_async(events_after_released)(last_id, REPLAY_LIMIT + 1)
                 if len(missed) > REPLAY_LIMIT:
