@@ -3,7 +3,8 @@
 Three kinds of item, each with a date by which it is owed:
 - `task`: a task the unit leads whose due date is near (within `due_soon_days`) or past;
 - `update`: a task the unit leads that has had no progress update since the start of the
-  plan's last ended reporting period (owed `report_grace_days` after that period ends);
+  plan's last ended reporting period (owed `report_grace_days` after that period ends),
+  unless the task was entered after that period;
 - `report`: a target the unit leads, or a share of one assigned to it, whose metric has no
   submitted or accepted value for the last ended reporting period (same date as above).
 
@@ -21,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -170,6 +171,8 @@ def _task_items(today: dt.date, unit_ids: list[int] | None, out: dict) -> None:
         period = _reporting_period(task.plan, today, task.plan.report_frequency)
         if period is None or (task.start_date and task.start_date > period.end):
             continue
+        if timezone.localdate(task.created_at) > period.end:
+            continue  # entered after that period: no update was asked of it then
         last = task.last_progress and timezone.localdate(task.last_progress)
         if last is None or last < period.start:
             out[task.lead_unit_id].append(InboxItem(
@@ -225,7 +228,8 @@ def _report_items(today: dt.date, unit_ids: list[int] | None, out: dict) -> None
 class SilentUnit:
     unit: OrgUnit
     last_update: dt.datetime | None  # latest progress, note or figure written for a plan
-    open_items: int
+    open_tasks: int  # tasks it leads, not finished, in plans in force
+    open_items: int  # what it owes now (inbox items)
     overdue_items: int
     today: dt.date
 
@@ -244,28 +248,38 @@ class SilentUnit:
 
 def silent_units(within: OrgUnit, today: dt.date,
                  by_unit: dict[int, list[InboxItem]] | None = None) -> list[SilentUnit]:
-    """Units that owe something to the plans of `within`'s subtree, with the date of the
-    last thing they wrote for any plan (progress, note or a target's figure), longest
-    silence first. `by_unit`: `items_by_unit(today)` when the caller has it already."""
+    """Units of `within`'s subtree that lead unfinished tasks or owe something to a plan
+    in force, with the date of the last thing they wrote for any plan (progress, note or
+    a target's figure), longest silence first. `by_unit`: `items_by_unit(today)` when the
+    caller has it already."""
     if by_unit is None:
         by_unit = items_by_unit(today)
     items = {uid: its for uid, its in by_unit.items()
              if its[0].unit.path.startswith(within.path)}
-    if not items:
+    open_tasks = dict(
+        Task.objects.filter(_in_force(), cancelled=False, lead_unit__path__startswith=within.path)
+        .filter(Q(completed_at__isnull=True) | Q(completed_at__gt=today))
+        .values("lead_unit_id").order_by().annotate(n=Count("pk"))
+        .values_list("lead_unit_id", "n"))
+    unit_ids = set(items) | set(open_tasks)
+    if not unit_ids:
         return []
-    last_task = dict(TaskUpdate.objects.filter(unit_id__in=items.keys())
-                     .values("unit_id").annotate(at=Max("created_at"))
+    units = {uid: its[0].unit for uid, its in items.items()}
+    units.update(OrgUnit.objects.in_bulk(unit_ids - units.keys()))
+    last_task = dict(TaskUpdate.objects.filter(unit_id__in=unit_ids)
+                     .values("unit_id").order_by().annotate(at=Max("created_at"))
                      .values_list("unit_id", "at"))
     metric_ids = Target.objects.filter(metric__isnull=False).values("metric_id")
-    last_value = dict(DataValue.objects.filter(unit_id__in=items.keys(),
-                                               metric_id__in=metric_ids,
+    last_value = dict(DataValue.objects.filter(unit_id__in=unit_ids, metric_id__in=metric_ids,
                                                state__in=REPORTED_STATES)
-                      .values("unit_id").annotate(at=Max("updated_at"))
+                      .values("unit_id").order_by().annotate(at=Max("updated_at"))
                       .values_list("unit_id", "at"))
     rows = []
-    for uid, its in items.items():
+    for uid in unit_ids:
+        its = items.get(uid, [])
         stamps = [s for s in (last_task.get(uid), last_value.get(uid)) if s is not None]
-        rows.append(SilentUnit(its[0].unit, max(stamps) if stamps else None, len(its),
+        rows.append(SilentUnit(units[uid], max(stamps) if stamps else None,
+                               open_tasks.get(uid, 0), len(its),
                                sum(1 for i in its if i.overdue), today))
     rows.sort(key=lambda r: r.sort_key)
     return rows

@@ -57,7 +57,8 @@ def intake_plan(tree, staff, intake_metric):
         status=Plan.Status.IN_FORCE, report_frequency="quarter", signed_on=dt.date(2026, 1, 15))
     task = Task.objects.create(plan=plan, code="1", description="Số hóa hồ sơ một cửa",
                                lead_unit=tree["C1"], start_date=dt.date(2026, 1, 20),
-                               due_date=dt.date(2026, 3, 20))
+                               due_date=dt.date(2026, 3, 20),
+                               created_at=at(dt.date(2026, 1, 16)))
     target = Target.objects.create(plan=plan, code="1", statement="Tỷ lệ hồ sơ trực tuyến đạt 55%",
                                    metric=intake_metric, lead_unit=tree["A1"])
     TargetValue.objects.create(target=target, year=2026, value=55)

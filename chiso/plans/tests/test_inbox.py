@@ -216,3 +216,21 @@ def test_the_secretariat_creates_a_plan_for_its_own_units_only(client, staff, tr
     assert response.status_code == 200 and not Plan.objects.filter(number="13/KH-UBND").exists()
     response = client.post(reverse("plans_create"), form)  # the same number again
     assert "đã có văn bản số 12/KH-UBND" in response.content.decode()
+
+
+def test_a_task_entered_after_a_period_owes_no_update_for_it(intake_plan, tree):
+    task = intake_plan.task
+    task.due_date = D(2026, 12, 31)
+    task.created_at = at(D(2026, 4, 5))
+    task.save()
+    assert inbox.items_for_unit(tree["C1"], D(2026, 4, 20)) == []  # 2026Q1 ended before
+    [item] = inbox.items_for_unit(tree["C1"], D(2026, 7, 20))
+    assert (item.kind, item.period.code, item.overdue) == ("update", "2026Q2", True)
+
+
+def test_a_unit_with_open_work_but_nothing_owed_yet_is_still_listed(intake_plan, tree):
+    Task.objects.create(plan=intake_plan, code="5", description="Việc dài hạn",
+                        lead_unit=tree["C2"], due_date=D(2026, 12, 31),
+                        created_at=at(D(2026, 5, 1)))
+    rows = {r.unit.code: r for r in inbox.silent_units(tree["P1"], D(2026, 5, 10))}
+    assert (rows["C2"].open_tasks, rows["C2"].open_items, rows["C2"].days_silent) == (1, 0, None)

@@ -101,4 +101,14 @@ def test_secretariat_enters_a_plan_from_pasted_tables(browser, live_server, scre
     assert "Số hóa hồ sơ một cửa cấp xã" in text and "Còn 5 ngày" in text
     assert "Phổ cập điện thoại thông minh" not in text  # Phường Hai's task
     screenshot(page, "plans-intake-reporter-inbox")
+
+    # The secretariat sees who has not written anything yet.
+    page.context.clear_cookies()
+    browser_login(page, live_server, "admin_p1", PASSWORD)
+    page.goto(f"{live_server.url}/ke-hoach/chua-cap-nhat/")
+    rows = page.locator("#silent-units tbody tr").all_inner_texts()
+    screenshot(page, "plans-intake-silent")
+    assert [r.split("\t")[0] for r in rows] == ["Xã Một", "Phường Hai"]
+    assert all("Chưa cập nhật lần nào" in r for r in rows)
+    screenshot(page, "plans-intake-silent")
     page.close()
