@@ -225,3 +225,16 @@ def test_a_mail_server_failure_is_retried_on_the_next_run(intake_plan, staff, ma
     assert not ReminderLog.objects.exists()
     assert run(D(2026, 3, 13), hour=9) == 1
     assert mailoutbox[0].to == ["reporter_c1@example.vn"]
+
+
+def test_chiso_remind_runs_the_plans_reminders(intake_plan, staff, mailoutbox):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("remind", now="2026-03-13T07:00", dry_run=True, stdout=out)
+    assert "Kế hoạch: đã gửi 1 thư" in out.getvalue()
+    assert mailoutbox == [] and not ReminderLog.objects.exists()  # a dry run keeps nothing
+    call_command("remind", now="2026-03-13T07:00", stdout=io.StringIO())
+    assert [m.to for m in mailoutbox] == [["reporter_c1@example.vn"]]
+    call_command("remind", now="2026-03-13T08:00", stdout=io.StringIO())
+    assert len(mailoutbox) == 1
