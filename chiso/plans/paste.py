@@ -153,6 +153,10 @@ def to_pasted(rows: list[list[Any]]) -> str:
 
 
 # --- lookups, built once per table --------------------------------------------------------
+def _spelling(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text or "").casefold().split())
+
+
 def group_keys(plan: Plan) -> dict[str, SolutionGroup]:
     """A solution group is named by its title, its number, or both ("1. Hạ tầng số")."""
     keys: dict[str, SolutionGroup] = {}
@@ -169,8 +173,12 @@ class Lookups:
         units = list(OrgUnit.objects.subtrees([plan.owner.path]).current()
                      | OrgUnit.objects.filter(pk__in=[plan.owner_id, plan.issuer_id]))
         self.units = {u.pk: u for u in units}
+        # Exact spelling first ("Xã Hạ" is not "Xã Hà"), then without diacritics or case.
+        self.exact: dict[str, list[OrgUnit]] = {}
         self.by_key: dict[str, list[OrgUnit]] = {}
         for u in self.units.values():
+            for key in {_spelling(u.code), _spelling(u.name), _spelling(u.short_name)} - {""}:
+                self.exact.setdefault(key, []).append(u)
             for key in {norm(u.code), norm(u.name), norm(u.short_name)} - {""}:
                 self.by_key.setdefault(key, []).append(u)
         self.groups = group_keys(plan)
@@ -180,7 +188,7 @@ class Lookups:
 
     def unit(self, text: str) -> OrgUnit:
         key = norm(text)
-        found = self.by_key.get(key, [])
+        found = self.exact.get(_spelling(text)) or self.by_key.get(key, [])
         if not found:  # the start of a name: "Sở Y tế" for "Sở Y tế Quảng Ninh"
             found = [u for u in self.units.values() if norm(u.name).startswith(key + " ")]
         if len(found) == 1:

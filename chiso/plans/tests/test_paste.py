@@ -215,3 +215,13 @@ def test_one_bad_row_writes_nothing(plan, rate, tree):
         paste.apply(plan, targets_text=TARGETS, tasks_text=bad_tasks)
     assert "Dòng 7, cột “Hạn hoàn thành”" in caught.value.errors[0]
     assert (Target.objects.count(), Task.objects.count(), SolutionGroup.objects.count()) == (0, 0, 0)
+
+
+def test_diacritics_tell_units_apart_and_are_optional_when_unambiguous(plan, tree):
+    OrgUnit.objects.create(code="HA", name="Xã Hà", kind=OrgUnit.Kind.COMMUNE, parent=tree["P1"])
+    OrgUnit.objects.create(code="HAJ", name="Xã Hạ", kind=OrgUnit.Kind.COMMUNE, parent=tree["P1"])
+    [t] = paste.check(plan, tasks_text=table(["Nội dung nhiệm vụ", "Đơn vị chủ trì"],
+                                             ["Việc A", "xã hạ"], ["Việc B", "Xa Mot"],
+                                             ["Việc C", "Xa Ha"]))
+    assert t.rows[0].data["lead"].code == "HAJ" and t.rows[1].data["lead"] == tree["C1"]
+    assert len(t.errors) == 1 and "“Xa Ha” trùng tên nhiều đơn vị" in t.errors[0]
