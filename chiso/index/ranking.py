@@ -161,9 +161,8 @@ def rank_within_groups(
     This is how ministries are ranked in two groups (with and without public services) and
     how provincial indices rank sở, huyện and xã separately (DTI.md, "Formulas").
 
-    Vectorised: one stable sort by value, then a stable sort by group code, so each group is
-    a contiguous run sorted by value; a rank is then (first position of the tie run) minus
-    (first position of the group run) + 1.
+    Each group's units are ranked by `rank_min` (one vectorised call per group), so ties
+    and NaN follow exactly the same rules as the overall rank.
     """
     arr = np.asarray(values, dtype=float)
     if arr.ndim == 0:
@@ -178,25 +177,13 @@ def rank_within_groups(
         )
     if n == 0:
         return np.moveaxis(np.empty(moved.shape, dtype=float), -1, axis)
-    codes_1d = _group_codes(labels)
-    codes = np.broadcast_to(codes_1d, moved.shape)
-    key = -moved if descending else moved
-    by_value = np.argsort(key, axis=-1, kind="stable")
-    by_group = np.argsort(np.take_along_axis(codes, by_value, axis=-1), axis=-1, kind="stable")
-    order = np.take_along_axis(by_value, by_group, axis=-1)
-    ordered = np.take_along_axis(key, order, axis=-1)
-    ordered_codes = np.take_along_axis(codes, order, axis=-1)
-    group_start = np.ones(ordered.shape, dtype=bool)
-    group_start[..., 1:] = ordered_codes[..., 1:] != ordered_codes[..., :-1]
-    tie_start = group_start.copy()
-    tie_start[..., 1:] |= ordered[..., 1:] != ordered[..., :-1]
-    positions = np.broadcast_to(np.arange(n), ordered.shape)
-    first_tie = np.maximum.accumulate(np.where(tie_start, positions, 0), axis=-1)
-    first_group = np.maximum.accumulate(np.where(group_start, positions, 0), axis=-1)
-    ranks_sorted = (first_tie - first_group + 1).astype(float)
-    ranks = np.empty(ordered.shape, dtype=float)
-    np.put_along_axis(ranks, order, ranks_sorted, axis=-1)
-    ranks[np.isnan(moved) | (codes < 0)] = np.nan
+    codes = _group_codes(labels)
+    ranks = np.full(moved.shape, np.nan)
+    # rank_min does the ranking (ties, NaN, direction) for each group's columns: groups
+    # are few (two for ministries, three tiers in a province), so this loop is short.
+    for code in np.unique(codes[codes >= 0]):
+        members = np.flatnonzero(codes == code)
+        ranks[..., members] = rank_min(moved[..., members], axis=-1, descending=descending)
     return np.moveaxis(ranks, -1, axis)
 
 
