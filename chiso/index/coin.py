@@ -17,8 +17,9 @@ from __future__ import annotations
 import copy
 import math
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -83,7 +84,15 @@ class Results:
     ranks: np.ndarray
     units: list[str]
     times: list[Any] | None
-    row_keys: list[tuple[int, int]]
+    # The (period, unit) positions of the rows, built when first asked for (a Python list
+    # of one tuple per row, which scoring itself does not need).
+    key_source: Callable[[], list[tuple[int, int]]] = field(repr=False, compare=False,
+                                                            default=list)
+
+    @cached_property
+    def row_keys(self) -> list[tuple[int, int]]:
+        """(period, unit) of every row, in the input's order (units present only)."""
+        return self.key_source()
 
     def _pos(self, unit: str, time: Any) -> tuple[int, int]:
         if unit not in self.units:
@@ -151,9 +160,7 @@ class Coin:
         self.raw = raw
         if self.present is None:
             self.present = np.ones((t, n), dtype=bool)
-        if self.row_keys is None:
-            ti, ni = np.nonzero(self.present)  # row-major: period by period, units in order
-            self.row_keys = list(zip(ti.tolist(), ni.tolist(), strict=True))
+        # row_keys (None: period by period, units in order) is built when first needed.
         if "Raw" not in self.data:
             self.data["Raw"] = Dataset("Raw", raw, list(self.framework.indicators), self.present)
         self._divisors_cache: np.ndarray | None = None
@@ -243,6 +250,14 @@ class Coin:
         )
 
     # ------------------------------------------------------------------ access
+    def row_order(self) -> list[tuple[int, int]]:
+        """(period, unit) of every input row, in the input's order: ``row_keys`` as given,
+        else period by period with units in order (built once, when first asked for)."""
+        if self.row_keys is None:
+            ti, ni = np.nonzero(self.present)  # row-major: period by period, units in order
+            self.row_keys = list(zip(ti.tolist(), ni.tolist(), strict=True))
+        return self.row_keys
+
     def get(self, dset: str | None = None) -> Dataset:
         """A data set by name (the latest one by default)."""
         name = dset or self.latest
@@ -274,10 +289,15 @@ class Coin:
             scores[~ds.present] = np.nan
         if self._ranks is None:
             self._ranks = rank_min(scores, axis=1, descending=True)
-        keys = list(self.row_keys or [])
-        if not ds.present.all():
-            absent = set(zip(*(a.tolist() for a in np.nonzero(~ds.present)), strict=True))
-            keys = [k for k in keys if k not in absent]
+        present = ds.present.copy()
+
+        def keys() -> list[tuple[int, int]]:
+            order = list(self.row_order())
+            if present.all():
+                return order
+            absent = set(zip(*(a.tolist() for a in np.nonzero(~present)), strict=True))
+            return [k for k in order if k not in absent]
+
         return Results(list(self.framework.aggregates), scores, self._ranks, self.units,
                        self.times, keys)
 

@@ -137,7 +137,7 @@ def write_outputs(coin: Coin, out_dir: str | Path) -> list[Path]:
         if name not in coin.data:
             continue
         ds = coin.data[name]
-        keys = [(t, n) for t, n in coin.row_keys or [] if ds.present[t, n]]
+        keys = [(t, n) for t, n in coin.row_order() if ds.present[t, n]]
         path = out / f"{name}.csv"
         write_dataset_csv(path, ds.values, ds.codes, keys, coin.units, coin.times)
         written.append(path)
