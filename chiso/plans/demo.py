@@ -30,7 +30,7 @@ from chiso.metrics.models import DataValue, Metric, Period, State
 from chiso.metrics.services import save_value
 from chiso.orgs.models import Level, OrgUnit
 
-from .models import Plan, SolutionGroup, Target, TargetValue, Task, TaskUpdate
+from .models import Plan, SolutionGroup, Target, TargetBreakdown, TargetValue, Task, TaskUpdate
 
 K = OrgUnit.Kind
 NOTE = "Số liệu minh họa cho bản demo, không phải số liệu chính thức."
@@ -187,8 +187,9 @@ QN_RESOLUTION_TARGETS = [  # (pillar, statement, metric code, goals) – stateme
     ("XHS", "100% người từ 15 tuổi trở lên có tài khoản giao dịch tại ngân hàng hoặc tổ chức "
      "được phép khác", "XHS_TAI_KHOAN_NH", {2025: 100}),
     ("XHS", "Mỗi xã, phường có ít nhất 5 tổ công nghệ số cộng đồng hoạt động thường xuyên",
-     "XHS_TO_CONG_NGHE_SO", {2026: 300}),
+     "XHS_TO_CONG_NGHE_SO", {}),  # 5 per commune-level unit: goal and breakdown below
 ]
+TEAMS_PER_COMMUNE = 5
 
 
 def quang_ninh(qn: OrgUnit, parent: Plan) -> dict:
@@ -206,6 +207,14 @@ def quang_ninh(qn: OrgUnit, parent: Plan) -> dict:
                              metric=metrics.get(code) if code else None, lead_unit=skhcn,
                              comparison="top" if "nhóm 5" in statement else "gte",
                              is_illustrative=True)
+    communes = list(OrgUnit.objects.filter(parent=qn, kind__in=[K.COMMUNE, K.WARD, K.SPECIAL_ZONE],
+                                           valid_to__isnull=True))
+    teams = targets[len(QN_RESOLUTION_TARGETS)]
+    TargetValue.objects.update_or_create(target=teams, year=2026, level=None,
+                                         defaults={"value": TEAMS_PER_COMMUNE * len(communes)})
+    for commune in communes:
+        TargetBreakdown.objects.update_or_create(target=teams, unit=commune, year=2026,
+                                                 defaults={"value": TEAMS_PER_COMMUNE})
     today = timezone.localdate()
     _task(resolution, "1", "Triển khai Bộ chỉ số đánh giá chuyển đổi số của tỉnh (QN_DTI) cho sở, "
           "ngành, địa phương hằng năm", skhcn, start=d("01/03/2023"), due=today.replace(month=12, day=31),

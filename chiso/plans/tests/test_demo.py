@@ -51,3 +51,10 @@ def test_ninh_thuan_online_services_are_judged_per_level(loaded):
     assert by_level == {"Cấp tỉnh": TargetStatus.EXCEEDED, "Cấp huyện": TargetStatus.NOT_ACHIEVED,
                         "Cấp xã": TargetStatus.NO_DATA}
     assert result.status == TargetStatus.NOT_ACHIEVED
+
+
+def test_a_provincial_target_is_broken_down_to_its_communes(loaded):
+    teams = Target.objects.get(plan__number="09-NQ/TU", metric__code="XHS_TO_CONG_NGHE_SO")
+    shares = teams.breakdowns.all()
+    assert shares.count() == 54 and {b.value for b in shares} == {5}
+    assert teams.values.get(year=2026).value == 5 * 54
