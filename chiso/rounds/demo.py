@@ -31,7 +31,7 @@ from chiso.orgs.demo import DEMO_PROVINCE
 from chiso.orgs.models import OrgUnit
 
 from . import workflow
-from .models import ReportingRound, RoundItem, RoundSection, RoundTarget, Submission
+from .models import ReportingRound, RoundItem, Submission
 
 KINDS = [OrgUnit.Kind.WARD, OrgUnit.Kind.COMMUNE, OrgUnit.Kind.SPECIAL_ZONE]
 BAI_CHAY = "X06673"
@@ -99,23 +99,14 @@ def _round(name: str, province: OrgUnit, period: Period, opens: dt.date, deadlin
     existing = ReportingRound.objects.filter(owner=province, period=period, name=name).first()
     if existing:
         return existing, False
-    rnd = ReportingRound.objects.create(
-        name=name, owner=province, period=period, opens_on=opens, deadline=deadline,
-        created_by=creator, instructions=(
-            "Số liệu tính đến hết kỳ báo cáo. Tỷ lệ nhập theo tử số và mẫu số; "
-            "tỷ lệ hồ sơ trực tuyến cần kèm minh chứng (báo cáo của Bộ phận một cửa)."))
-    RoundTarget.objects.create(round=rnd, unit=province, kinds=KINDS)
     codes = {m.code: m for m in Metric.objects.filter(
         code__in=[c for _, items in FORM for c, _ in items])}
-    for s_order, (title, items) in enumerate(FORM, start=1):
-        present = [(codes[c], req) for c, req in items if c in codes]
-        if not present:
-            continue
-        section = RoundSection.objects.create(round=rnd, order=s_order, title=title)
-        for order, (metric, required) in enumerate(present, start=1):
-            RoundItem.objects.create(round=rnd, section=section, metric=metric, order=order,
-                                     required=required)
-    workflow.sync_submissions(rnd)
+    form = [(title, [(codes[c], req) for c, req in items if c in codes]) for title, items in FORM]
+    rnd = workflow.create_round(
+        name=name, owner=province, period=period, opens_on=opens, deadline=deadline,
+        form=form, target_kinds=KINDS, created_by=creator, instructions=(
+            "Số liệu tính đến hết kỳ báo cáo. Tỷ lệ nhập theo tử số và mẫu số; "
+            "tỷ lệ hồ sơ trực tuyến cần kèm minh chứng (báo cáo của Bộ phận một cửa)."))
     return rnd, True
 
 

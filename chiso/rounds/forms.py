@@ -15,7 +15,7 @@ from chiso.orgs import permissions
 from chiso.orgs.models import OrgUnit
 
 from . import workflow
-from .models import ReportingRound, ReviewerAssignment, RoundItem, RoundSection, RoundTarget
+from .models import ReportingRound, ReviewerAssignment, RoundSection
 
 # Kinds that are never "under" a province's secretariat: not offered as recipients.
 TOP_KINDS = {OrgUnit.Kind.NATION, OrgUnit.Kind.PROVINCE, OrgUnit.Kind.CENTRAL_CITY,
@@ -117,21 +117,11 @@ class RoundForm(forms.Form):
     @transaction.atomic
     def save(self) -> ReportingRound:
         d = self.cleaned_data
-        round = ReportingRound.objects.create(
+        return workflow.create_round(
             name=d["name"], owner=d["owner"], period=d["period"], opens_on=d["opens_on"],
-            deadline=d["deadline"], requires_head_approval=d["requires_head_approval"],
+            deadline=d["deadline"], form=d["form_spec"], target_kinds=d["target_kinds"],
+            extra_units=d["extra_units"], requires_head_approval=d["requires_head_approval"],
             instructions=d["instructions"], created_by=self.user)
-        if d["target_kinds"]:
-            RoundTarget.objects.create(round=round, unit=d["owner"], kinds=d["target_kinds"])
-        for unit in d["extra_units"]:
-            RoundTarget.objects.create(round=round, unit=unit)
-        for s_order, (title, metrics) in enumerate(d["form_spec"], start=1):
-            section = RoundSection.objects.create(round=round, order=s_order, title=title)
-            for order, (metric, required) in enumerate(metrics, start=1):
-                RoundItem.objects.create(round=round, section=section, metric=metric,
-                                         order=order, required=required)
-        workflow.sync_submissions(round)
-        return round
 
 
 def default_form_spec() -> str:

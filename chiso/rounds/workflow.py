@@ -29,14 +29,16 @@ from django.utils.translation import gettext as _
 
 from chiso.lib import events
 from chiso.metrics import services as metric_services
-from chiso.metrics.models import DataValue, Evidence
+from chiso.metrics.models import DataValue, Evidence, Metric, Period
 from chiso.metrics.models import State as ValueState
 from chiso.orgs import permissions
+from chiso.orgs.models import OrgUnit
 
 from .models import (
     ReportingRound,
     RoundItem,
     RoundSection,
+    RoundTarget,
     SectionReview,
     Submission,
     SubmissionEvent,
@@ -144,8 +146,8 @@ def _move_values(submission: Submission, state: str, user, reason: str,
     if skip:
         skip_metrics = RoundItem.objects.filter(round=submission.round_id, section__in=skip)
         values = values.exclude(metric__in=skip_metrics.values("metric"))
-    for value in values.exclude(state=state):
-        metric_services.set_state(value, state, user=user, reason=reason)
+    metric_services.set_states(list(values.exclude(state=state).only("pk")), state, user=user,
+                               reason=reason)
 
 
 # --- transitions ----------------------------------------------------------------------
@@ -404,7 +406,51 @@ def bulk_accept(submissions: Iterable[Submission], user, *, now: dt.datetime | N
     return done, failed
 
 
+@transaction.atomic
+def lock_accepted(round: ReportingRound, user, *, now: dt.datetime | None = None
+                  ) -> list[Submission]:
+    """The secretariat locks every accepted form of the round at once (each logged as
+    one lock); forms in other states are left as they are."""
+    now = now or timezone.now()
+    _require(is_secretariat(user, round), _("Chỉ cơ quan thường trực được khóa biểu mẫu."))
+    locked = []
+    for sub in (Submission.objects.select_for_update().select_related("round", "unit")
+                .filter(round=round, state=S.ACCEPTED).order_by("unit__path")):
+        old, sub.state = sub.state, S.LOCKED
+        _log(sub, A.LOCK, old, user, now)
+        locked.append(sub)
+    return locked
+
+
 # --- set-up ---------------------------------------------------------------------------
+FormSpec = list[tuple[str, list[tuple[Metric, bool]]]]  # (section title, [(metric, required)])
+
+
+@transaction.atomic
+def create_round(*, name: str, owner: OrgUnit, period: Period, opens_on: dt.date,
+                 deadline: dt.date, form: FormSpec, target_kinds: list[str] | None = None,
+                 extra_units: Iterable[OrgUnit] = (), requires_head_approval: bool = False,
+                 instructions: str = "", created_by=None) -> ReportingRound:
+    """A round with its recipients (the `target_kinds` below `owner`, plus `extra_units`),
+    its sections and items in the given order, and one submission per unit. The creation
+    page and the demo both go through here."""
+    round = ReportingRound.objects.create(
+        name=name, owner=owner, period=period, opens_on=opens_on, deadline=deadline,
+        requires_head_approval=requires_head_approval, instructions=instructions,
+        created_by=created_by)
+    if target_kinds:
+        RoundTarget.objects.create(round=round, unit=owner, kinds=list(target_kinds))
+    RoundTarget.objects.bulk_create([RoundTarget(round=round, unit=u) for u in extra_units])
+    for s_order, (title, metrics) in enumerate((s for s in form if s[1]), start=1):
+        section = RoundSection.objects.create(round=round, order=s_order, title=title)
+        RoundItem.objects.bulk_create([
+            RoundItem(round=round, section=section, metric=metric, order=order,
+                      required=required)
+            for order, (metric, required) in enumerate(metrics, start=1)])
+    sync_submissions(round)
+    return round
+
+
 def sync_submissions(round: ReportingRound) -> int:
     """Create the missing `Submission` rows for the round's units; returns how many."""
     have = set(round.submissions.values_list("unit_id", flat=True))
