@@ -157,6 +157,29 @@ def save_field(submission: Submission, item: RoundItem, post, user) -> SaveResul
     return SaveResult("saved", value=value, saved_at=saved_at)
 
 
+def correct_value(submission: Submission, item: RoundItem, post, user) -> SaveResult:
+    """A reviewer changes a sent value, with a reason kept in the value's history
+    (`services.save_value` checks the review permission and the value's state)."""
+    reason = (post.get("reason") or "").strip()
+    if not reason:
+        return SaveResult("invalid", messages=[_("Lý do hiệu chỉnh: chưa nhập.")])
+    try:
+        version = int(post.get("version") or 0)
+    except ValueError:
+        return SaveResult("invalid", messages=[_("Phiên bản không hợp lệ; hãy tải lại trang.")])
+    data = posted_data(item.metric, post)
+    try:
+        value = metric_services.save_value(
+            item.metric, submission.unit, submission.round.period, data, user=user,
+            source=Source.FORM, expected_version=version,
+            reason=_("Hiệu chỉnh khi thẩm định: %(r)s") % {"r": reason})
+    except metric_services.ConflictError as exc:
+        return SaveResult("conflict", value=exc.current, messages=[str(exc)])
+    except metric_services.ValidationFailed as exc:
+        return SaveResult("invalid", messages=[i.message for i in exc.issues])
+    return SaveResult("saved", value=value)
+
+
 # --- evidence -------------------------------------------------------------------------
 def add_evidence(value: DataValue, upload: UploadedFile, user, title: str = "") -> Evidence:
     """Attach a file to a value through the metrics app's checks (type by content, size);

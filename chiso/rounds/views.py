@@ -131,6 +131,15 @@ def round_remind(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def round_lock(request: HttpRequest, pk: int) -> HttpResponse:
+    round = _round_for(request, pk, "manage")
+    locked = workflow.lock_accepted(round, request.user)
+    messages.success(request, _("Đã khóa %(n)d biểu mẫu đã chấp nhận.") % {"n": len(locked)})
+    return redirect("round_detail", pk=round.pk)
+
+
+@login_required
+@require_POST
 def round_assign(request: HttpRequest, pk: int) -> HttpResponse:
     round = _round_for(request, pk, "manage")
     form = AssignmentForm(request.POST, round=round)
@@ -175,6 +184,7 @@ def _form_context(request: HttpRequest, sub: Submission) -> dict:
     secretariat = workflow.is_secretariat(user, sub.round)
     return {
         "sub": sub, "round": sub.round, "unit": sub.unit,
+        "correctable_sections": correctable_sections(user, sub),
         "sections": entry.build_rows(sub, sections, editable),
         "editable": bool(editable),
         "can_edit_data": can_edit_data,
@@ -196,6 +206,39 @@ def submission_form(request: HttpRequest, sub: Submission) -> HttpResponse:
     if request.GET.get("phan") == "con-thieu":  # refreshed by htmx after each save
         return render(request, "rounds/_missing.html", context)
     return render(request, "rounds/submission_form.html", context)
+
+
+def correctable_sections(user, sub: Submission) -> set[int]:
+    """Sections whose sent values this reviewer may correct: those they review, while
+    the form is sent or accepted (not once locked)."""
+    if sub.state not in (S.SUBMITTED, S.ACCEPTED):
+        return set()
+    return {s.pk for s in workflow.reviewable_sections(user, sub.round, sub.unit)}
+
+
+@login_required
+@submission_view
+def correct_value(request: HttpRequest, sub: Submission, item_pk: int) -> HttpResponse:
+    item = get_object_or_404(RoundItem.objects.select_related("metric", "section"),
+                             pk=item_pk, round=sub.round_id)
+    if item.section_id not in correctable_sections(request.user, sub):
+        raise PermissionDenied(_("Bạn không được hiệu chỉnh số liệu này."))
+    row = entry.row_for(sub, item, editable=False)
+    if row.value is None:
+        raise Http404(_("Đơn vị chưa nhập số liệu này."))
+    problems: list[str] = []
+    if request.method == "POST":
+        result = entry.correct_value(sub, item, request.POST, request.user)
+        if result.status == "saved":
+            messages.success(request, _("Đã hiệu chỉnh “%(m)s”; lý do được ghi vào lịch sử.")
+                             % {"m": item.metric.name})
+            return redirect("submission_form", pk=sub.round_id, code=sub.unit.code)
+        problems = result.messages
+        row = entry.row_for(sub, item, editable=False)
+    return render(request, "rounds/correct_value.html", {
+        "sub": sub, "item": item, "row": row, "m": item.metric, "problems": problems,
+        "reason": request.POST.get("reason", ""),
+        "history": row.value.changes.select_related("changed_by")[:10]})
 
 
 def _editable_item(request: HttpRequest, sub: Submission, item_pk: int) -> RoundItem:
