@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chiso.metrics import evidence as evidence_service
 from chiso.orgs.models import OrgUnit
@@ -51,12 +52,12 @@ def report_progress(task: Task, user, percent: int, text: str,
     """The lead unit's progress. 100 % completes the task (today); a later, lower figure
     (a correction) reopens it."""
     if not access.can_report_progress(user, task):
-        raise PermissionDenied("Chỉ đơn vị chủ trì cập nhật tiến độ của nhiệm vụ này.")
+        raise PermissionDenied(_("Chỉ đơn vị chủ trì cập nhật tiến độ của nhiệm vụ này."))
     errors = {}
     if percent is None or not 0 <= percent <= 100:
-        errors["percent"] = "Tiến độ phải là số phần trăm từ 0 đến 100."
+        errors["percent"] = _("Tiến độ phải là số phần trăm từ 0 đến 100.")
     if not (text or "").strip():
-        errors["text"] = "Hãy ghi kết quả đã làm được (nội dung cập nhật)."
+        errors["text"] = _("Hãy ghi kết quả đã làm được (nội dung cập nhật).")
     if errors:
         raise ValidationError(errors)
     at = at or timezone.now()
@@ -66,7 +67,7 @@ def report_progress(task: Task, user, percent: int, text: str,
                                            text=text.strip(), created_at=at)
         _attach(update, user, task.lead_unit, evidence)
         completed = timezone.localdate(at) if percent == 100 else None
-        if percent == 100 and task.completed_at is None or percent < 100 and task.completed_at:
+        if (percent == 100 and task.completed_at is None) or (percent < 100 and task.completed_at):
             Task.objects.filter(pk=task.pk).update(completed_at=completed)
             task.completed_at = completed
     return update
@@ -76,9 +77,9 @@ def add_note(task: Task, user, unit: OrgUnit, text: str,
              evidence: EvidenceInput | None = None, at: dt.datetime | None = None) -> TaskUpdate:
     """A coordinating unit's part: a note (no percent), with its evidence."""
     if unit.pk not in {u.pk for u in access.note_units(user, task)}:
-        raise PermissionDenied("Chỉ đơn vị phối hợp của nhiệm vụ ghi ý kiến cho đơn vị mình.")
+        raise PermissionDenied(_("Chỉ đơn vị phối hợp của nhiệm vụ ghi ý kiến cho đơn vị mình."))
     if not (text or "").strip():
-        raise ValidationError({"text": "Hãy ghi nội dung phần việc đã phối hợp."})
+        raise ValidationError({"text": _("Hãy ghi nội dung phần việc đã phối hợp.")})
     with transaction.atomic():
         update = TaskUpdate.objects.create(task=task, unit=unit, author=user,
                                            kind=TaskUpdate.Kind.NOTE, text=text.strip(),

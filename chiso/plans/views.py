@@ -10,7 +10,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -104,13 +104,22 @@ def _period_choices(plan: Plan) -> list[Period]:
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_or_403(request, pk)
     as_of, period = _as_of(request)
-    counts = C.count(C.Scope(plans=[plan]), as_of, since=period.start if period else None)
-    targets = list(target_queryset(plan.targets.all()).select_related("lead_unit"))
+    # Narrowing by pillar or lead unit: the counts, sentences and tables follow.
+    pillar_names = sorted({p for p in plan.targets.values_list("pillar", flat=True) if p})
+    lead_units = OrgUnit.objects.filter(
+        Q(led_tasks__plan=plan) | Q(led_targets__plan=plan)).distinct().order_by("path")
+    pillar = request.GET.get("tru_cot", "")
+    pillar = pillar if pillar in pillar_names else ""
+    lead = lead_units.filter(code=request.GET.get("don_vi", "")).first()
+    scope = C.Scope(plans=[plan], pillar=pillar or None, unit=lead)
+    counts = C.count(scope, as_of, since=period.start if period else None)
+    targets = list(target_queryset(scope.targets()).select_related("lead_unit")
+                   .order_by("order", "pk"))
     pillars: dict[str, list] = defaultdict(list)
     for t in targets:
         pillars[t.pillar or _("Chưa phân trụ cột")].append(
             {"target": t, "result": counts.target_results[t.pk]})
-    tasks = list(plan.tasks.select_related("lead_unit", "solution_group")
+    tasks = list(scope.tasks().select_related("lead_unit", "solution_group")
                  .prefetch_related("coordinating_units")
                  .order_by("solution_group__order", "solution_group_id", "order", "pk"))
     groups: dict[str, list] = defaultdict(list)
@@ -120,11 +129,12 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visible = access.visible_plans(request.user)
     return render(request, "plans/plan_detail.html", {
         "plan": plan, "as_of": as_of, "period": period, "periods": _period_choices(plan),
+        "pillar_names": pillar_names, "pillar": pillar, "lead_units": lead_units, "lead": lead,
         "counts": counts, "pillars": dict(pillars), "groups": dict(groups),
         "ancestors": [(p, visible.filter(pk=p.pk).exists()) for p in plan.ancestors()],
         "children": list(visible.filter(parent=plan).select_related("issuer")),
         "plan_sentence": C.plan_sentence(plan),
-        "pillar_sentence": C.pillar_sentence(plan) if any(t.pillar for t in targets) else "",
+        "pillar_sentence": C.pillar_sentence(plan) if pillar_names else "",
         "period_sentence": C.period_sentence(period, counts) if period else "",
         "cumulative_sentence": C.cumulative_sentence(period, counts) if period else "",
         "can_manage": access.can_manage_plan(request.user, plan),

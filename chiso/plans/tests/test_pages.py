@@ -102,3 +102,20 @@ def test_the_target_page_carries_its_chart_data_and_rule(client, setup, people):
     assert chart["lines"][0]["goals"] == [[2023.999, 60.0], [2025.999, 80.0]]
     assert 'id="target-chart-data"' in page.content.decode()
     assert "Đạt khi giá trị từ 80\u00a0%" in page.content.decode()
+
+
+def test_the_plan_page_narrows_to_a_pillar_or_a_lead_unit(client, setup, people, plan, rate, tree):
+    make_target(plan, rate, {2023: 50}, pillar="Xã hội số", lead_unit=tree["C1"],
+                statement="Tỷ lệ hộ có cáp quang")
+    client.force_login(people["admin"])
+    url = reverse("plan_detail", args=[plan.pk])
+    whole = client.get(url).context["counts"]
+    assert (whole.n_targets, whole.n_tasks) == (2, 1)
+    social = client.get(url, {"tru_cot": "Xã hội số"})
+    assert (social.context["counts"].n_targets, social.context["counts"].n_tasks) == (1, 0)
+    assert "Tỷ lệ hộ có cáp quang" in social.content.decode()
+    assert "Tỷ lệ hồ sơ trực tuyến" not in social.content.decode()
+    agency = client.get(url, {"don_vi": "A1"}).context["counts"]
+    assert (agency.n_targets, agency.n_tasks) == (1, 1)
+    # an unknown pillar or unit is ignored, not an error
+    assert client.get(url, {"tru_cot": "Không có", "don_vi": "P2"}).context["counts"].n_targets == 2
