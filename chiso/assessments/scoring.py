@@ -174,6 +174,8 @@ def group_of(groups: Sequence[Mapping[str, Any]], code: str, kind: str) -> tuple
 def unit_groups(assessment: Assessment, unit_ids: np.ndarray) -> tuple[list[str], list]:
     """Group code per unit and the engine's labels (None: not ranked within a group)."""
     groups = assessment.groups or []
+    if not groups:  # everyone ranked together: no need to read the units
+        return [""] * len(unit_ids), ["_"] * len(unit_ids)
     meta = dict((pk, (code, kind)) for pk, code, kind in
                 OrgUnit.objects.filter(pk__in=unit_ids.tolist())
                 .values_list("pk", "code", "kind"))
@@ -181,7 +183,7 @@ def unit_groups(assessment: Assessment, unit_ids: np.ndarray) -> tuple[list[str]
     labels: list = []
     for pk in unit_ids.tolist():  # metadata, one pass over a few thousand units
         code, kind = meta[pk]
-        g, ranked = group_of(groups, code, kind) if groups else ("", True)
+        g, ranked = group_of(groups, code, kind)
         codes.append(g)
         labels.append((g or "_") if ranked else None)
     return codes, labels
@@ -251,8 +253,7 @@ def previous_figures(assessment: Assessment, st: Structure,
     else:
         rows = [(u, col_of_code.get(code, -1), v, r) for u, code, v, r in
                 PublishedResult.objects.filter(year=assessment.year - 1,
-                                               scope=assessment.framework.scope,
-                                               unit_id__in=unit_ids.tolist())
+                                               scope=assessment.framework.scope)
                 .values_list("unit_id", "node_code", "value", "rank")]
     if not rows:
         return prev, prev_rank
@@ -270,13 +271,14 @@ def merges_for(unit_ids: np.ndarray) -> dict[int, list[int]]:
     """Successor → its assessed predecessors, for units assessed before they merged."""
     out: dict[int, list[int]] = {}
     assessed = set(unit_ids.tolist())
+    # The successions table is small (a country's mergers): read it rather than send
+    # thousands of ids in an IN list.
     for pred, succ in (UnitSuccession.objects.filter(
-            predecessor_id__in=unit_ids.tolist(),
             # Not DISSOLUTION: a district handing its communes over is no merger of values.
             kind__in=[UnitSuccession.Kind.MERGER, UnitSuccession.Kind.RENAME,
                       UnitSuccession.Kind.REORGANISATION])
             .values_list("predecessor_id", "successor_id")):
-        if succ not in assessed:
+        if pred in assessed and succ not in assessed:
             out.setdefault(succ, []).append(pred)
     return out
 
@@ -383,8 +385,9 @@ def _col(a: np.ndarray, cast=float) -> list:
 
 
 def write_results(assessment: Assessment, c: Computed) -> int:
-    """Replace the assessment's results with `c`, in one transaction, with one
-    multi-row insert per batch (no model instances: 40,000 rows for 3,400 units)."""
+    """Replace the assessment's results with `c` in one transaction, without model
+    instances (40,000 rows for 3,400 units): COPY on PostgreSQL, multi-row inserts on
+    SQLite."""
     n_units, n_agg = c.values.shape
     node_ids = np.array([n.pk for n in c.aggregates], dtype=np.int64)
     max_points = np.array([n.max_points for n in c.aggregates], dtype=float)
@@ -433,17 +436,23 @@ def write_results(assessment: Assessment, c: Computed) -> int:
     rows = list(zip(*columns.values(), strict=True))
     table = connection.ops.quote_name(Result._meta.db_table)
     names = ", ".join(connection.ops.quote_name(k) for k in columns)
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    # SQLite allows 32,766 parameters per statement (since 3.32), PostgreSQL 65,535.
-    batch = max(1, 30000 // len(columns))
     with transaction.atomic():
         Result.objects.filter(assessment=assessment).delete()
         with connection.cursor() as cur:
-            for start in range(0, len(rows), batch):
-                chunk = rows[start:start + batch]
-                cur.execute(f"INSERT INTO {table} ({names}) VALUES "
-                            + ", ".join([one] * len(chunk)),
-                            [v for row in chunk for v in row])
+            if connection.vendor == "postgresql":
+                # COPY: psycopg would otherwise parse a statement of 100,000 placeholders.
+                with cur.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                # SQLite allows 32,766 parameters per statement (since 3.32).
+                one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+                batch = max(1, 30000 // len(columns))
+                for start in range(0, len(rows), batch):
+                    chunk = rows[start:start + batch]
+                    cur.execute(f"INSERT INTO {table} ({names}) VALUES "
+                                + ", ".join([one] * len(chunk)),
+                                [v for row in chunk for v in row])
         assessment.scored_at = timezone.now()
         Assessment.objects.filter(pk=assessment.pk).update(scored_at=assessment.scored_at)
     return len(rows)
