@@ -124,6 +124,50 @@ class RoundForm(forms.Form):
             instructions=d["instructions"], created_by=self.user)
 
 
+class RoundEditForm(RoundForm):
+    """Editing a round: the creation form without owner and period (a round's identity),
+    with recipients as additions; `workflow.update_round` applies the rules."""
+
+    def __init__(self, *args, round: ReportingRound, **kwargs):
+        self.round = round
+        initial = {"name": round.name, "opens_on": round.opens_on, "deadline": round.deadline,
+                   "requires_head_approval": round.requires_head_approval,
+                   "instructions": round.instructions, "form_spec": form_spec_of(round)}
+        super().__init__(*args, initial=initial, **kwargs)
+        del self.fields["owner"], self.fields["period"]
+        self.fields["target_kinds"].label = _("Thêm mọi đơn vị loại")
+        self.fields["extra_units"].label = _("Thêm các đơn vị cụ thể")
+        if workflow.has_sent_data(round):
+            self.fields["opens_on"].disabled = True
+            self.fields["form_spec"].help_text = _(
+                "Đã có đơn vị gửi biểu mẫu: chỉ được thêm chỉ tiêu (vào phần mới hoặc phần "
+                "có sẵn), không được bỏ hay chuyển phần chỉ tiêu đã có.")
+
+    def clean(self):
+        data = forms.Form.clean(self)
+        if data.get("opens_on") and data.get("deadline") and data["deadline"] < data["opens_on"]:
+            self.add_error("deadline", _("Hạn nộp phải sau ngày mở."))
+        return data
+
+    def save(self) -> ReportingRound:
+        d = self.cleaned_data
+        return workflow.update_round(
+            self.round, self.user, name=d["name"], instructions=d["instructions"],
+            opens_on=d["opens_on"], deadline=d["deadline"],
+            requires_head_approval=d["requires_head_approval"], form=d["form_spec"],
+            add_kinds=d["target_kinds"], add_units=d["extra_units"])
+
+
+def form_spec_of(round: ReportingRound) -> str:
+    """The round's form in the text the creation page uses ("# section", codes, "?")."""
+    lines = []
+    for section in round.sections.prefetch_related("items__metric"):
+        lines.append(f"# {section.title}")
+        lines += [f"{i.metric.code}{'' if i.required else '?'}"
+                  for i in sorted(section.items.all(), key=lambda i: i.order)]
+    return "\n".join(lines)
+
+
 def default_form_spec() -> str:
     """A starting form: every active metric, one section per value type."""
     lines = []

@@ -11,6 +11,7 @@ urlpatterns = [
     path("ky-bao-cao/<int:pk>/nhac-nho/", views.round_remind, name="round_remind"),
     path("ky-bao-cao/<int:pk>/phan-cong/", views.round_assign, name="round_assign"),
     path("ky-bao-cao/<int:pk>/khoa/", views.round_lock, name="round_lock"),
+    path("ky-bao-cao/<int:pk>/sua/", views.round_edit, name="round_edit"),
     path("ky-bao-cao/<int:pk>/don-vi/<str:code>/", views.submission_form, name="submission_form"),
     path("ky-bao-cao/<int:pk>/don-vi/<str:code>/o/<int:item_pk>/", views.save_field,
          name="save_field"),

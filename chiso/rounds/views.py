@@ -19,7 +19,7 @@ from chiso.orgs import permissions
 from chiso.orgs.models import OrgUnit
 
 from . import entry, inbox, reminders, workflow
-from .forms import AssignmentForm, ReopenForm, RoundForm, default_form_spec
+from .forms import AssignmentForm, ReopenForm, RoundEditForm, RoundForm, default_form_spec
 from .models import ReportingRound, RoundItem, RoundSection, Submission
 
 S = Submission.State
@@ -102,6 +102,28 @@ def round_create(request: HttpRequest) -> HttpResponse:
 
     return render(request, "rounds/round_form.html", {
         "form": form, "metrics": Metric.objects.filter(active=True).order_by("code")})
+
+
+@login_required
+def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    round = _round_for(request, pk, "manage")
+    if not workflow.is_secretariat(request.user, round):
+        raise PermissionDenied(_("Chỉ cơ quan thường trực được sửa kỳ báo cáo."))
+    form = RoundEditForm(request.POST or None, user=request.user, round=round)
+    if request.method == "POST" and form.is_valid():
+        try:
+            form.save()
+        except workflow.WorkflowError as err:
+            form.add_error(None, err.message)
+        else:
+            messages.success(request, _("Đã lưu thay đổi của kỳ báo cáo “%(n)s”.")
+                             % {"n": round.name})
+            return redirect("round_detail", pk=round.pk)
+    from chiso.metrics.models import Metric
+
+    return render(request, "rounds/round_form.html", {
+        "form": form, "round": round,
+        "metrics": Metric.objects.filter(active=True).order_by("code")})
 
 
 @login_required

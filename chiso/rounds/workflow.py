@@ -451,6 +451,83 @@ def create_round(*, name: str, owner: OrgUnit, period: Period, opens_on: dt.date
     return round
 
 
+def has_sent_data(round: ReportingRound) -> bool:
+    """Whether any unit has sent (or had approved) its form: from then on the round's
+    opening date and its existing items stay as the units saw them."""
+    return round.submissions.exclude(state=S.DRAFT).exists() or round.submissions.filter(
+        first_submitted_at__isnull=False).exists()
+
+
+@transaction.atomic
+def update_round(round: ReportingRound, user, *, name: str, instructions: str,
+                 opens_on: dt.date, deadline: dt.date, requires_head_approval: bool,
+                 form: FormSpec, add_kinds: Iterable[str] = (),
+                 add_units: Iterable[OrgUnit] = ()) -> ReportingRound:
+    """Change a round after creation, within rules that protect what units have sent:
+
+    - name, instructions, the deadline and the head's approval can always change;
+    - recipients can be added (their forms appear at once), never removed here;
+    - before any unit has sent its form, the opening date and the whole form can change;
+    - afterwards metrics can only be added (to a new or an existing section): removing
+      one, or moving it to another section, is refused naming the metric.
+    """
+    _require(is_secretariat(user, round), _("Chỉ cơ quan thường trực được sửa kỳ báo cáo."))
+    if deadline < opens_on:
+        raise WorkflowError(_("Hạn nộp phải sau ngày mở."))
+    sent = has_sent_data(round)
+    if sent and opens_on != round.opens_on:
+        raise WorkflowError(_("Đã có đơn vị gửi biểu mẫu: không thể đổi ngày mở."))
+    round.name, round.instructions = name, instructions
+    round.opens_on, round.deadline = opens_on, deadline
+    round.requires_head_approval = requires_head_approval
+    round.save()
+    _update_form(round, form, sent)
+    kinds = [k for k in add_kinds if k]
+    if kinds:
+        target, _created = RoundTarget.objects.get_or_create(round=round, unit=round.owner,
+                                                             defaults={"kinds": kinds})
+        target.kinds = sorted(set(target.kinds or []) | set(kinds))
+        target.save()
+    have = set(round.targets.values_list("unit_id", flat=True))
+    RoundTarget.objects.bulk_create([RoundTarget(round=round, unit=u) for u in add_units
+                                     if u.pk not in have])
+    sync_submissions(round)
+    return round
+
+
+def _update_form(round: ReportingRound, form: FormSpec, sent: bool) -> None:
+    sections = {s.title: s for s in round.sections.all()}
+    items = {i.metric_id: i for i in round.items.select_related("metric", "section")}
+    wanted = {metric.pk for _t, metrics in form for metric, _r in metrics}
+    if sent:
+        removed = [i.metric.code for pk, i in items.items() if pk not in wanted]
+        moved = [metric.code for title, metrics in form for metric, _r in metrics
+                 if metric.pk in items and items[metric.pk].section.title != title]
+        if removed or moved:
+            raise WorkflowError(_("Đã có đơn vị gửi biểu mẫu: chỉ được thêm chỉ tiêu, không "
+                                  "được bỏ hoặc chuyển phần (%(c)s).")
+                                % {"c": ", ".join(removed + moved)})
+    RoundItem.objects.filter(round=round).exclude(metric_id__in=wanted).delete()
+    kept = set()
+    for s_order, (title, metrics) in enumerate((f for f in form if f[1]), start=1):
+        section = sections.get(title)
+        if section is None:
+            section = RoundSection.objects.create(round=round, order=s_order, title=title)
+        elif section.order != s_order:
+            section.order = s_order
+            section.save(update_fields=["order"])
+        kept.add(section.pk)
+        for order, (metric, required) in enumerate(metrics, start=1):
+            item = items.get(metric.pk)
+            if item is None:
+                RoundItem.objects.create(round=round, section=section, metric=metric,
+                                         order=order, required=required)
+            elif (item.section_id, item.order, item.required) != (section.pk, order, required):
+                item.section, item.order, item.required = section, order, required
+                item.save(update_fields=["section", "order", "required"])
+    round.sections.exclude(pk__in=kept).filter(items__isnull=True).delete()
+
+
 def sync_submissions(round: ReportingRound) -> int:
     """Create the missing `Submission` rows for the round's units; returns how many."""
     have = set(round.submissions.values_list("unit_id", flat=True))
