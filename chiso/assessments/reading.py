@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db import connection
 from django.utils.translation import get_language
 
 from chiso.index.gap import gap_to_rank, linear_weights
@@ -51,23 +52,34 @@ def headline_nodes(assessment: Assessment, with_main: bool = False) -> list[Fram
 
 def ranking_rows(assessment: Assessment, nodes: Sequence[FrameworkNode],
                  origin: str = Result.Origin.SCORED) -> list[Row]:
-    """One row per unit with the given nodes' figures (one query for the results, one
-    for the units)."""
+    """One row per unit with the given nodes' figures. Two plain-cursor queries (13,600
+    result rows for 3,400 units need no model machinery, and the units' names come by a
+    join rather than an IN list of every unit)."""
     by_id = {n.pk: n.code for n in nodes}
+    table = connection.ops.quote_name(Result._meta.db_table)
+    units = connection.ops.quote_name(OrgUnit._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in
+                        ("unit_id", "node_id", "group", "is_illustrative", *FIELDS))
+    marks = ", ".join(["%s"] * len(by_id))
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT {columns} FROM {table} WHERE assessment_id = %s AND origin = %s "
+                    f"AND node_id IN ({marks})", [assessment.pk, origin, *by_id])
+        results = cur.fetchall()
+        cur.execute(f"SELECT u.id, u.code, u.name, u.short_name, u.is_illustrative "
+                    f"FROM {units} u JOIN {table} r ON r.unit_id = u.id "
+                    f"WHERE r.assessment_id = %s AND r.origin = %s AND r.node_id = %s",
+                    [assessment.pk, origin, nodes[0].pk])
+        names = cur.fetchall()
     rows: dict[int, Row] = {}
-    results = (Result.objects.filter(assessment=assessment, node_id__in=list(by_id),
-                                     origin=origin)
-               .values_list("unit_id", "node_id", "group", "is_illustrative", *FIELDS))
     for unit_id, node_id, group, illustrative, *values in results:
         row = rows.get(unit_id)
         if row is None:
-            row = rows[unit_id] = Row(unit_id, "", "", group, origin, illustrative)
+            row = rows[unit_id] = Row(unit_id, "", "", group, origin, bool(illustrative))
         row.cells[by_id[node_id]] = tuple(values)
-    for pk, code, name, short, illustrative in OrgUnit.objects.filter(
-            pk__in=list(rows)).values_list("pk", "code", "name", "short_name", "is_illustrative"):
+    for pk, code, name, short, illustrative in names:
         row = rows[pk]
         row.code, row.name = code, short or name
-        row.illustrative = row.illustrative or illustrative
+        row.illustrative = row.illustrative or bool(illustrative)
     return list(rows.values())
 
 

@@ -69,7 +69,8 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     with_main = request.GET.get("chi-tiet") == "1"
     nodes = reading.headline_nodes(assessment, with_main)
     total = nodes[0]
-    after_merger = request.GET.get("sau-sap-xep") == "1" and reading.has_merged(assessment)
+    has_merged = reading.has_merged(assessment)
+    after_merger = request.GET.get("sau-sap-xep") == "1" and has_merged
     rows = (reading.post_merger_rows(assessment, nodes) if after_merger
             else reading.ranking_rows(assessment, nodes))
     groups = assessment.groups or []
@@ -87,7 +88,7 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "assessments/ranking.html", {
         "assessment": assessment, "nodes": nodes, "groups": groups, "group": group,
         "sort": sort, "with_main": with_main, "after_merger": after_merger,
-        "has_merged": reading.has_merged(assessment), "count": len(rows),
+        "has_merged": has_merged, "count": len(rows),
         "body": tables.ranking_body(rows, nodes, card_url, in_group=bool(group),
                                     bands=bool(assessment.framework.bands)),
         "has_bands": bool(assessment.framework.bands),
