@@ -193,16 +193,18 @@ class Gap:
     steps: list[tuple[FrameworkNode, float, float, float]]  # node, before, after, max
 
 
-def gap_to_top(assessment: Assessment, unit: OrgUnit, k: int) -> Gap | None:
+def gap_to_top(assessment: Assessment, unit: OrgUnit, k: int,
+               target: str | None = None) -> Gap | None:
     """The engine's answer: which components, how many points, to reach rank ≤ k on the
-    total (every other unit held fixed)."""
+    total, or on a pillar or main index (`target`), every other unit held fixed."""
     st = scoring.structure(assessment.framework)
     unit_ids = scoring.assessed_unit_ids(assessment)
     if unit.pk not in set(unit_ids.tolist()):
         return None
     points = scoring.points_matrix(assessment, st, unit_ids)
-    total = next(n for n in st.aggregates if n.kind == K.TOTAL)
-    weights = linear_weights(st.engine, total.code, st.comp_max, ~np.isnan(points))
+    node = next((n for n in st.aggregates if n.code == target), None) or next(
+        n for n in st.aggregates if n.kind == K.TOTAL)
+    weights = linear_weights(st.engine, node.code, st.comp_max, ~np.isnan(points))
     i = int(np.searchsorted(unit_ids, unit.pk))
     plan = gap_to_rank(points, st.comp_max, weights, i, k,
                        codes=[c.code for c in st.components])

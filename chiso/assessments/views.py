@@ -7,6 +7,7 @@ Every view checks `access` before reading anything about a unit.
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -254,7 +255,10 @@ def gap(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         k = max(1, min(int(request.GET.get("top", 25)), 10000))
     except ValueError:
         k = 25
-    plan = reading.gap_to_top(assessment, unit, k)
+    targets_nodes = reading.headline_nodes(assessment, with_main=True)
+    target = request.GET.get("chi-so", "")
+    target = target if target in {n.code for n in targets_nodes} else targets_nodes[0].code
+    plan = reading.gap_to_top(assessment, unit, k, target)
     if plan is None:
         raise Http404(_("Đơn vị không thuộc kỳ đánh giá này."))
     links = {link.node_id: link for link in ImprovementLink.objects.filter(
@@ -265,6 +269,7 @@ def gap(request: HttpRequest, pk: int, code: str) -> HttpResponse:
              for node, before, after, maximum in plan.steps]
     return render(request, "assessments/gap.html", {
         "assessment": assessment, "unit": unit, "k": k, "plan": plan, "steps": steps,
+        "target_nodes": targets_nodes, "target": target,
         "targets": targets, "plan_allowed": access.can_plan(request.user, assessment, unit)})
 
 
@@ -289,7 +294,9 @@ def make_task(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     messages.success(request, _("Đã ghi nhận đề xuất nhiệm vụ cho “%(n)s”, giao %(u)s.")
                      % {"n": node.name, "u": target.display_name})
     url = reverse("assessments:gap", args=[assessment.pk, unit.code])
-    return redirect(f"{url}?top={request.POST.get('top', 25)}")
+    query = urlencode({"top": request.POST.get("top", 25),
+                       "chi-so": request.POST.get("chi-so", "")})
+    return redirect(f"{url}?{query}")
 
 
 # --- the secretariat ----------------------------------------------------------------------

@@ -155,3 +155,13 @@ def test_the_secretariat_imports_and_clones_a_framework(client, people, framewor
     response = c.post(reverse("assessments:framework_clone", args=[framework.pk]))
     assert response.status_code == 302
     assert framework.clones.get().year == 2027
+
+
+def test_the_gap_can_aim_at_a_pillar(client, people, scored):
+    # Pillar B = (NT + HB) / 50: C2 has 20 / 50 = 0,40 against C1's 42,5 / 50 = 0,85, so to
+    # lead B it needs 22,5 points more: HB's 3.1 (0 → 30) alone is enough.
+    html = login(client, people, "admin").get(
+        reverse("assessments:gap", args=[scored.pk, "C2"]),
+        {"top": 1, "chi-so": "B"}).content.decode()
+    assert "3.1 · Có cổng thông tin điện tử" in html
+    assert "2.1 · Trưởng Ban Chỉ đạo" not in html  # HA does not count in pillar B
