@@ -63,6 +63,8 @@ def ranking_body(rows: Sequence[Row], nodes: Sequence[FrameworkNode], card_url: 
     rank_at = 2 if in_group else 1  # positions in Row.cells tuples (reading.FIELDS)
     label_up, label_down = _("tăng"), _("giảm")
     badge = f' <span class="badge demo">{html.escape(_("minh họa"))}</span>'
+    if all(r.illustrative for r in rows):
+        badge = ""  # all illustrative: the page's heading says so once
     # Direct tuple access and the standard library's escape: this loop runs 3,400 times.
     totals = [r.cells.get(total) for r in rows]
     columns = [_rounded([(r.cells.get(n.code) or (None,))[0] for r in rows]) for n in nodes]
