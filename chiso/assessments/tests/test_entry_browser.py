@@ -87,3 +87,25 @@ def test_reporter_self_assesses_and_appraiser_adjusts(browser, live_server, scre
     assert (e.self_points, e.appraised_points, e.final_points) == (7.5, 5.0, 5.0)
     assert ComponentEntry.objects.get(assessment=live, unit__code="C1",
                                       node=n12).appraised_points == 10
+
+
+def test_a_form_open_when_the_deadline_passes_says_it_is_locked(browser, live_server, live,
+                                                                 nodes):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    n = nodes["1.2"]
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page.set_default_timeout(15000)
+    browser_login(page, live_server, "reporter_c1", PASSWORD)
+    page.goto(f"{live_server.url}/danh-gia/{live.pk}/tu-danh-gia/C1/")
+    rnd = live.round  # the deadline passes while the page is open
+    rnd.opens_on = timezone.localdate() - dt.timedelta(days=30)
+    rnd.deadline = timezone.localdate() - dt.timedelta(days=1)
+    rnd.save()
+    page.locator(f"#d-{n.pk}-value").press_sequentially("4")
+    page.wait_for_selector(f"#pts-{n.pk} .st-error")
+    assert "đã khóa" in page.locator(f"#pts-{n.pk}").inner_text()
+    assert ComponentEntry.objects.get(assessment=live, unit__code="C1", node=n).declared == {}
+    page.close()
