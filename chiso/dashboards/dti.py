@@ -214,8 +214,9 @@ def dti_heatmap_data(scope: OrgUnit, filters: Filters, user) -> dict:
 
 
 def pillar_choices(scope: OrgUnit) -> list[tuple[str, str]]:
+    """The pillars of the framework of the latest assessment run in or above the scope."""
     a = (Assessment.objects.filter(owner__path__startswith=scope.path).order_by("-year").first()
-         or Assessment.objects.filter(results__unit=scope).order_by("-year").first())
+         or Assessment.objects.filter(owner__in=scope.ancestors()).order_by("-year").first())
     if a is None:
         return []
     return [(n.code, n.name) for n in _nodes(a, [K.PILLAR])]

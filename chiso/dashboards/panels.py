@@ -193,11 +193,12 @@ def leader_names() -> list[str]:
 
 
 def filter_choices(unit: OrgUnit) -> dict:
-    """Choices for the pillar and plan filters."""
+    """Choices for the pillar and plan filters (plain values: they are cached)."""
     from .dti import pillar_choices
     from .plan_panels import plan_choices
 
-    return {"pillars": pillar_choices(unit), "plans": plan_choices(unit)}
+    return {"pillars": pillar_choices(unit),
+            "plans": [(p.pk, str(p)) for p in plan_choices(unit)]}
 
 
 def _round(fig: figures.Figure | None, digits: int = 2) -> float | None:
