@@ -522,7 +522,7 @@ def bac_lieu(parent: Plan) -> Plan | None:
          46.8, {}),
         ("4", "100% hồ sơ, kết quả giải quyết thủ tục hành chính được số hóa", so_hoa, 100, 100.0, {}),
         ("5", "50% doanh nghiệp nhỏ và vừa sử dụng nền tảng số", dnnvv, 50, 44.0,
-         {"baseline_value": 45, "baseline_year": 2023, "note": "Bài báo cũng ghi \"trên 45%\"."}),
+         {"note": "Bài báo nêu cả \"50%\" và \"trên 45%\" cho cùng chỉ tiêu; bản demo dùng 50%."}),
     ]
     for code, statement, metric, goal, figure, extra in rows:
         _target(plan, code, statement, {2024: goal}, pillar=AREAS["CQS"] if code != "5" else AREAS["KTS"],
