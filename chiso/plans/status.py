@@ -15,12 +15,13 @@ Targets that differ by administrative level (online applications 55 % at provinc
 at district, 20 % at commune level) are evaluated per level, over the units of that level
 under the measured unit; the target's status is the worst of its levels.
 
-Reading values in bulk: one query for the measured units' own values and one aggregate
-query per territorial unit that needs a roll-up (the province), grouped by metric, period,
-level and kind of unit. Sums of numerators and denominators are kept, so a rate rolls up
-as the ratio of sums, as in `chiso.metrics.rollup` (same `combine` rule per period; over
-the periods of a year, sums and ratios are exact, a mean of means is the mean of the
-periods' values). No query per target.
+Reading values in bulk: one query for the measured units' own values and, per territorial
+unit that needs a roll-up (the province), one aggregate query grouped by metric, period,
+level and kind of unit for metrics that add up over units and time (sums, ratios of sums:
+a rate rolls up as the ratio of summed numerators and denominators), plus one query of
+each unit's values for the others (means, minima, maxima, "latest"), whose year value is
+each unit's own time roll-up combined by `chiso.metrics.rollup.combine` — the same figure
+as `rollup()` (tests/test_rollup_agreement.py). No query per target.
 
 Task statuses: cancelled; done / done late (completed on or before / after the due date);
 overdue (due date passed, not completed); in progress (the lead unit reported progress
@@ -34,6 +35,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db.models import Count, FloatField, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,6 +43,7 @@ from django.utils.translation import gettext_lazy
 
 from chiso.lib.formatting import format_date, format_number, format_percent
 from chiso.metrics.models import DataValue, Metric, Period, State
+from chiso.metrics.rollup import combine
 from chiso.orgs.models import Level, OrgUnit
 
 from . import forecast as F
@@ -181,6 +184,12 @@ class Reading:
         return _("Từ đầu năm %(y)s đến %(d)s") % {"y": self.year, "d": format_date(self.last.end)}
 
 
+def _additive(metric: Metric) -> bool:
+    """Sums over units and over time commute: per-period sums in SQL are exact."""
+    R, T = Metric.Rollup, Metric.TimeRollup
+    return metric.rollup in (R.SUM, R.RATIO) and metric.time_rollup in (T.SUM, T.RATIO)
+
+
 def _needs_rollup(unit: OrgUnit) -> bool:
     # Territorial units above the commune are made of the units under them; agencies and
     # communes report their own figures.
@@ -207,10 +216,14 @@ class ValueStore:
         self.own: dict[tuple[int, int], dict[PeriodInfo, Agg]] = defaultdict(dict)
         self.below: dict[tuple[int, int], dict[PeriodInfo, dict[tuple[int, str], Agg]]] = \
             defaultdict(lambda: defaultdict(dict))
+        # (metric, unit) -> {period: [(unit id, level, kind, value, numerator, denominator)]}
+        # for metrics whose year value needs each unit's own time roll-up first
+        self.per_unit: dict[tuple[int, int], dict[PeriodInfo, list[tuple]]] = \
+            defaultdict(lambda: defaultdict(list))
         self.queries = 0
         self._periods: dict[int, PeriodInfo] = {}
         self._series: dict[tuple[int, int, int | None], list[tuple[PeriodInfo, Agg]]] = {}
-        self._readings: dict[tuple[int, int], Reading | None] = {}
+        self._readings: dict[tuple, Reading | None] = {}
         if not pairs:
             return
         self._load_own(pairs)
@@ -246,6 +259,15 @@ class ValueStore:
             self.own[(m, u)][self._period(period)] = agg
 
     def _load_below(self, scope: OrgUnit, metric_ids: set[int]) -> None:
+        additive = {m for m in metric_ids if _additive(self.metrics[m])}
+        if additive:
+            self._load_sums(scope, additive)
+        if metric_ids - additive:
+            self._load_units(scope, metric_ids - additive)
+
+    def _load_sums(self, scope: OrgUnit, metric_ids: set[int]) -> None:
+        """Sums per metric, period, level and kind of unit: enough when the metric adds up
+        over units and over time (sums, ratios of sums) — the province's usual rates."""
         rows = (DataValue.objects
                 .filter(state=State.ACCEPTED, metric_id__in=metric_ids,
                         unit__path__startswith=scope.path, period__end__lte=self.as_of)
@@ -273,6 +295,29 @@ class ValueStore:
             agg.add(*rest[6:])
             self.below[(m, scope.pk)][period][(level, kind)] = agg
 
+    def _load_units(self, scope: OrgUnit, metric_ids: set[int]) -> None:
+        """Each unit's values, for metrics whose year value is not a sum: a mean, minimum or
+        maximum over units, or the latest period of each unit (as `metrics.rollup` does)."""
+        rows = (DataValue.objects
+                .filter(state=State.ACCEPTED, metric_id__in=metric_ids,
+                        unit__path__startswith=scope.path, period__end__lte=self.as_of)
+                .exclude(unit_id=scope.pk)
+                .values_list("metric_id", "unit_id", "unit__level", "unit__kind", *PERIOD_FIELDS,
+                             "value", "numerator", "denominator"))
+        self.queries += 1
+        kinds = {m: set(self.metrics[m].reporting_kinds or []) for m in metric_ids}
+        for m, unit_id, level, kind, *rest in rows:
+            if kind not in kinds[m]:
+                continue
+            period = self._period(rest[:6])
+            v, n, d = (None if x is None else float(x) for x in rest[6:])
+            self.per_unit[(m, scope.pk)][period].append((unit_id, level, kind, v, n, d))
+            groups = self.below[(m, scope.pk)][period]
+            agg = groups.get((level, kind))
+            if agg is None:
+                agg = groups[(level, kind)] = Agg()
+            agg.add(v, n, d, 1 if v is not None else 0, v, v)
+
     # --- reading ------------------------------------------------------------------------
     def series(self, metric: Metric, unit: OrgUnit, level: int | None) -> list[tuple[PeriodInfo, Agg]]:
         """Per period of the metric's frequency: the combined figures, oldest first.
@@ -297,18 +342,29 @@ class ValueStore:
         self._series[key] = result
         return result
 
-    def reading(self, metric: Metric, series: list[tuple[PeriodInfo, Agg]],
+    def reading(self, metric: Metric, unit: OrgUnit, level: int | None,
                 year: int) -> Reading | None:
-        key = (id(series), year)  # series are cached, so their identity is stable
+        """The value of `year` so far (periods ended by `as_of`)."""
+        key = (metric.pk, unit.pk, level, year)
         if key not in self._readings:
-            self._readings[key] = self._reading(metric, series, year)
+            self._readings[key] = self._reading(metric, unit, level, year)
         return self._readings[key]
 
-    def _reading(self, metric: Metric, series: list[tuple[PeriodInfo, Agg]],
+    def _reading(self, metric: Metric, unit: OrgUnit, level: int | None,
                  year: int) -> Reading | None:
-        rows = [(p, a) for p, a in series if p.year == year]
+        rows = [(p, a) for p, a in self.series(metric, unit, level) if p.year == year]
         if not rows:
             return None
+        own_this_year = level is None and any(
+            p.year == year for p in self.own.get((metric.pk, unit.pk), {}))
+        per_unit = self.per_unit.get((metric.pk, unit.pk))
+        if per_unit and not own_this_year:
+            value = self._units_year(metric, per_unit, level, year)
+            T = Metric.TimeRollup
+            used = 1 if metric.time_rollup in (T.LATEST, T.NONE) else len(rows)
+            last = rows[-1][0]
+            return Reading(value=value, year=year, last=last,
+                           complete=last.end >= dt.date(year, 12, 31), periods=used)
         T = Metric.TimeRollup
         rule = metric.time_rollup
         last = rows[-1][0]
@@ -334,13 +390,47 @@ class ValueStore:
         return Reading(value=value, year=year, last=last,
                        complete=last.end >= dt.date(year, 12, 31), periods=used)
 
-    def points(self, metric: Metric, series: list[tuple[PeriodInfo, Agg]]) -> list[tuple[float, float]]:
+    def _units_year(self, metric: Metric, per_unit: dict[PeriodInfo, list[tuple]],
+                    level: int | None, year: int) -> float | None:
+        """Each unit's year first (its time roll-up), then the units combined by
+        `chiso.metrics.rollup.combine`: the same order and rules as `rollup()`."""
+        T = Metric.TimeRollup
+        by_unit: dict[int, list[tuple]] = defaultdict(list)
+        for period in sorted(per_unit, key=lambda p: p.start):
+            if period.year != year or period.kind != metric.frequency:
+                continue
+            for unit_id, lvl, _kind, v, n, d in per_unit[period]:
+                if level is None or lvl == level:
+                    by_unit[unit_id].append((v, n, d))
+        if not by_unit:
+            return None
+        rows = []
+        for items in by_unit.values():
+            if metric.time_rollup in (T.LATEST, T.NONE):
+                rows.append(items[-1])
+                continue
+            parts = []
+            for i in range(3):
+                xs = [x[i] for x in items if x[i] is not None]
+                total = sum(xs) if xs else None
+                if metric.time_rollup == T.MEAN and xs:
+                    total /= len(xs)
+                parts.append(total)
+            v, n, d = parts
+            if metric.is_percentage:
+                v = 100.0 * n / d if n is not None and d else None
+            rows.append((v, n, d))
+        arr = np.array([[np.nan if x is None else x for x in row] for row in rows], dtype=float)
+        return combine(metric.rollup, arr[:, 0], arr[:, 1], arr[:, 2], metric.is_percentage)[0]
+
+    def points(self, metric: Metric, unit: OrgUnit, level: int | None) -> list[tuple[float, float]]:
         """The time series a trend is fitted to: one point per period, or per complete
         year for a metric summed over time (a half-year's count is not a year's)."""
+        series = self.series(metric, unit, level)
         if metric.time_rollup == Metric.TimeRollup.SUM and metric.frequency != Period.Kind.YEAR:
             out = []
             for year in sorted({p.year for p, _a in series}):
-                r = self.reading(metric, series, year)
+                r = self.reading(metric, unit, level, year)
                 if r and r.complete and r.value is not None:
                     out.append((F.decimal_year(dt.date(year, 12, 31)), r.value))
             return out
@@ -522,12 +612,11 @@ def evaluate_line(target: Target, unit: OrgUnit, level: int | None, steps: dict[
     if metric is None:
         line.explain = lambda: _("Chỉ tiêu chưa gắn với số liệu đo nên chưa đánh giá được.")
         return line
-    series = store.series(metric, unit, level)
     if with_interval:  # the target's page draws the series
-        line.points = store.points(metric, series)
+        line.points = store.points(metric, unit, level)
 
     if as_of >= deadline:
-        reading = store.reading(metric, series, final_year)
+        reading = store.reading(metric, unit, level, final_year)
         if reading is None or reading.value is None:
             line.explain = lambda: _("Chưa có số liệu đã chấp nhận của năm %(y)s.") % {"y": final_year}
             return line
@@ -546,7 +635,7 @@ def evaluate_line(target: Target, unit: OrgUnit, level: int | None, steps: dict[
 
     reading = None
     for year in range(min(as_of.year, final_year), final_year - 30, -1):
-        reading = store.reading(metric, series, year)
+        reading = store.reading(metric, unit, level, year)
         if reading is not None and reading.value is not None:
             break
         reading = None
@@ -565,7 +654,7 @@ def evaluate_line(target: Target, unit: OrgUnit, level: int | None, steps: dict[
         line.explain = lambda: latest() + " " + _("Đã đạt mục tiêu trước hạn.")
         return line
 
-    points = store.points(metric, series)
+    points = store.points(metric, unit, level)
     if level is None and target.baseline_value is not None and target.baseline_year:
         base_x = F.decimal_year(dt.date(target.baseline_year, 12, 31))
         if all(abs(x - base_x) > 0.5 for x, _y in points):
