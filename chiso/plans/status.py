@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db.models import Count, FloatField, Max, Min, Q, QuerySet, Sum
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -302,15 +303,18 @@ class ValueStore:
                 .filter(state=State.ACCEPTED, metric_id__in=metric_ids,
                         unit__path__startswith=scope.path, period__end__lte=self.as_of)
                 .exclude(unit_id=scope.pk)
+                # floats straight from the database: no Decimal per value
+                .annotate(fv=Cast("value", FloatField()), fn=Cast("numerator", FloatField()),
+                          fd=Cast("denominator", FloatField()))
                 .values_list("metric_id", "unit_id", "unit__level", "unit__kind", *PERIOD_FIELDS,
-                             "value", "numerator", "denominator"))
+                             "fv", "fn", "fd"))
         self.queries += 1
         kinds = {m: set(self.metrics[m].reporting_kinds or []) for m in metric_ids}
         for m, unit_id, level, kind, *rest in rows:
             if kind not in kinds[m]:
                 continue
             period = self._period(rest[:6])
-            v, n, d = (None if x is None else float(x) for x in rest[6:])
+            v, n, d = rest[6:]
             self.per_unit[(m, scope.pk)][period].append((unit_id, level, kind, v, n, d))
             groups = self.below[(m, scope.pk)][period]
             agg = groups.get((level, kind))
