@@ -324,7 +324,10 @@ class Result(models.Model):
         verbose_name_plural = _("kết quả đánh giá")
         constraints = [models.UniqueConstraint(fields=["assessment", "unit", "node"],
                                                name="unique_result")]
-        indexes = [models.Index(fields=["assessment", "node", "rank"])]
+        indexes = [models.Index(fields=["assessment", "node", "rank"]),
+                   # The ranking page: one origin (scored / merged) of a few nodes.
+                   models.Index(fields=["assessment", "origin", "node"],
+                                name="result_origin_node_idx")]
 
     def __str__(self) -> str:
         return f"{self.assessment_id} · {self.unit_id} · {self.node_id}: {self.score}"

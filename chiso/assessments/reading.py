@@ -110,7 +110,7 @@ def _num(v) -> float:
 
 
 def has_merged(assessment: Assessment) -> bool:
-    return assessment.results.filter(origin=Result.Origin.MERGED).exists()
+    return Result.objects.filter(assessment=assessment, origin=Result.Origin.MERGED).exists()
 
 
 def sort_rows(rows: list[Row], key: str, total_code: str, in_group: bool) -> list[Row]:

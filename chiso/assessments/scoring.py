@@ -391,26 +391,27 @@ def write_results(assessment: Assessment, c: Computed) -> int:
     n_units, n_agg = c.values.shape
     node_ids = np.array([n.pk for n in c.aggregates], dtype=np.int64)
     max_points = np.array([n.max_points for n in c.aggregates], dtype=float)
-    unit_col = np.repeat(c.unit_ids, n_agg).tolist()
-    node_col = np.tile(node_ids, n_units).tolist()
+    # Node-major order (every unit's total, then every unit's first pillar…): the pages
+    # read a few nodes for all units, and rows written together are stored together.
+    T = np.transpose
     values = c.values
     columns = {
         "assessment_id": [assessment.pk] * (n_units * n_agg),
-        "unit_id": unit_col,
-        "node_id": node_col,
+        "unit_id": np.tile(c.unit_ids, n_agg).tolist(),
+        "node_id": np.repeat(node_ids, n_units).tolist(),
         "origin": [Result.Origin.SCORED.value] * (n_units * n_agg),
-        "score": _col(values),
-        "points": _col(values * max_points),
-        "max_points": _col(np.broadcast_to(max_points, values.shape)),
-        "rank": _col(c.ranks, int),
-        "group": np.repeat(np.array(c.group_codes, dtype=object), n_agg).tolist(),
-        "rank_in_group": _col(c.group_ranks, int),
-        "band": [b or "" for b in _col(c.bands)],
-        "previous_score": _col(c.previous),
-        "previous_rank": _col(c.previous_ranks, int),
-        "change": _col(c.change),
-        "places": _col(c.places, int),
-        "is_illustrative": np.repeat(c.illustrative, n_agg).tolist(),
+        "score": _col(T(values)),
+        "points": _col(T(values * max_points)),
+        "max_points": _col(T(np.broadcast_to(max_points, values.shape))),
+        "rank": _col(T(c.ranks), int),
+        "group": np.tile(np.array(c.group_codes, dtype=object), n_agg).tolist(),
+        "rank_in_group": _col(T(c.group_ranks), int),
+        "band": [b or "" for b in _col(T(c.bands))],
+        "previous_score": _col(T(c.previous)),
+        "previous_rank": _col(T(c.previous_ranks), int),
+        "change": _col(T(c.change)),
+        "places": _col(T(c.places), int),
+        "is_illustrative": np.tile(c.illustrative, n_agg).tolist(),
     }
     if c.merged_units:
         m = len(c.merged_units)
