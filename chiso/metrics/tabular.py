@@ -197,13 +197,14 @@ def _read_csv(fileobj: IO[bytes]) -> Table:
         pick = itemgetter(*mapping)  # at least the three required columns: returns a tuple
         rows = table.rows
         for record in reader:
-            if not "".join(record).strip():
+            joined = "".join(record)
+            if not joined.strip():
                 continue
             line = reader.line_num + 1  # the header was line 1
             if len(record) < width:
                 record = record + [None] * (width - len(record))
             values = pick(record)
-            if any(v and v[0] == "'" for v in values):
+            if "'" in joined:  # rarely: only then can a cell carry export's apostrophe
                 values = [unquote(v) for v in values]
             rows.append(Row(line, dict(zip(names, values, strict=True))))
     except UnicodeDecodeError:
