@@ -15,11 +15,14 @@ from __future__ import annotations
 import itertools
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
-__all__ = ["for_each", "set_threads", "threads"]
+from threadpoolctl import ThreadpoolController
+
+__all__ = ["blas_single_threaded", "for_each", "set_threads", "threads"]
 
 T = TypeVar("T")
 
@@ -123,3 +126,38 @@ def for_each(fn: Callable[[T], object], items: Sequence[T], values: int | None =
         f.result()
     if errors:
         raise errors[min(errors)]
+
+
+_blas_lock = threading.Lock()
+_blas_users = 0
+_blas_controller: ThreadpoolController | None = None
+_blas_restore: Any = None
+
+
+@contextmanager
+def blas_single_threaded() -> Iterator[None]:
+    """Run BLAS (NumPy's matrix products) on one thread inside the block.
+
+    Aggregation runs its periods' matrix products side by side on this module's threads.
+    Left to itself, OpenBLAS would also split each product over every core, and its
+    threads wait for each other by spinning: on a busy machine a product then waits for a
+    descheduled helper thread and aggregation takes ten times longer. One BLAS thread per
+    product gives the same bits (OpenBLAS splits rows and columns, never the sum over
+    children). The setting is process-wide, so overlapping blocks share one count and the
+    previous setting comes back when the last of them ends.
+    """
+    global _blas_users, _blas_controller, _blas_restore
+    with _blas_lock:
+        if _blas_users == 0:
+            if _blas_controller is None:
+                _blas_controller = ThreadpoolController()
+            _blas_restore = _blas_controller.limit(limits=1, user_api="blas")
+        _blas_users += 1
+    try:
+        yield
+    finally:
+        with _blas_lock:
+            _blas_users -= 1
+            if _blas_users == 0:
+                _blas_restore.restore_original_limits()
+                _blas_restore = None

@@ -114,3 +114,20 @@ def test_threads_setting_and_its_bad_values(monkeypatch: pytest.MonkeyPatch) -> 
     set_threads(None)
     with pytest.raises(ValueError, match="whole number"):
         set_threads(0)
+
+
+def test_blas_runs_on_one_thread_inside_the_block_and_the_setting_comes_back() -> None:
+    from threadpoolctl import threadpool_info
+
+    from chiso.index._parallel import blas_single_threaded
+
+    def blas_threads() -> list[int]:
+        return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+
+    before = blas_threads()
+    assert before  # NumPy's BLAS is visible
+    with blas_single_threaded():
+        with blas_single_threaded():  # overlapping blocks (e.g. two requests) share the count
+            assert blas_threads() == [1] * len(before)
+        assert blas_threads() == [1] * len(before)
+    assert blas_threads() == before
