@@ -20,6 +20,11 @@ class AssessmentsConfig(AppConfig):
                           dispatch_uid="assessments.entry_saved")
 
         register(NavItem("assessments", _("Đánh giá DTI"), "assessments:list", order=20))
+        # Links to a unit's form in a reporting round (inbox, dashboards) lead an
+        # assessment round's unit to its self-assessment page.
+        from chiso.rounds import form_pages
+
+        form_pages.register("assessments", _self_assessment_url)
         from chiso.orgs.models import Role
 
         register(NavItem("self_assessment", _("Tự đánh giá"), "assessments:my_assessments",
@@ -27,3 +32,14 @@ class AssessmentsConfig(AppConfig):
                          order=21))
         register_unit_link(UnitLink("unit_assessments", _("Kết quả đánh giá chuyển đổi số"),
                                     "assessments:unit", order=30))
+
+
+def _self_assessment_url(sub) -> str | None:
+    from django.urls import reverse
+
+    from .models import Assessment
+
+    pk = Assessment.objects.filter(round_id=sub.round_id).values_list("pk", flat=True).first()
+    if pk is None:
+        return None
+    return reverse("assessments:selfassess_form", args=[pk, sub.unit.code])

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from chiso.orgs import permissions
 from chiso.orgs.models import OrgUnit
 
-from . import entry, inbox, reminders, workflow
+from . import entry, form_pages, inbox, reminders, workflow
 from .forms import AssignmentForm, ReopenForm, RoundEditForm, RoundForm, default_form_spec
 from .models import ReportingRound, RoundItem, RoundSection, Submission
 
@@ -224,6 +224,9 @@ def _form_context(request: HttpRequest, sub: Submission) -> dict:
 @login_required
 @submission_view
 def submission_form(request: HttpRequest, sub: Submission) -> HttpResponse:
+    url = form_pages.elsewhere(sub)
+    if url:  # e.g. an assessment round: its form is the self-assessment page
+        return redirect(url)
     context = _form_context(request, sub)
     if request.GET.get("phan") == "con-thieu":  # refreshed by htmx after each save
         return render(request, "rounds/_missing.html", context)
