@@ -123,7 +123,10 @@ def for_each(fn: Callable[[T], object], items: Sequence[T], values: int | None =
     futures = [pool.submit(_run_items, fn, items, take, errors) for _ in range(n - 1)]
     _run_items(fn, items, take, errors)
     for f in futures:
-        f.result()
+        # A helper that has not started (the pool busy with another caller's items) is
+        # not waited for: every item has been taken already.
+        if not f.cancel():
+            f.result()
     if errors:
         raise errors[min(errors)]
 

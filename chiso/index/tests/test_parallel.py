@@ -131,3 +131,27 @@ def test_blas_runs_on_one_thread_inside_the_block_and_the_setting_comes_back() -
             assert blas_threads() == [1] * len(before)
         assert blas_threads() == [1] * len(before)
     assert blas_threads() == before
+
+
+def test_two_callers_at_once_each_get_every_item_done() -> None:
+    set_threads(2)
+    try:
+        results: dict[str, list[int]] = {"a": [], "b": []}
+        lock = threading.Lock()
+
+        def caller(name: str) -> None:
+            def work(i: int) -> None:
+                x = np.arange(200_000.0).sum()  # some NumPy work, GIL released
+                with lock:
+                    results[name].append(i + int(x) * 0)
+
+            for_each(work, range(12))
+
+        threads_ = [threading.Thread(target=caller, args=(n,)) for n in results]
+        for t in threads_:
+            t.start()
+        for t in threads_:
+            t.join(timeout=60)
+        assert all(sorted(v) == list(range(12)) for v in results.values())
+    finally:
+        set_threads(None)
