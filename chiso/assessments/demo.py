@@ -368,6 +368,13 @@ def load(stdout=None) -> dict:
         published = load_published()  # first: the 2022 ranks compare with 2021's
         national = load_national(stdout)
         local = load_quang_ninh(stdout)
+    # Then units self-assess and the appraiser works through the real form and
+    # appraisal paths (demo_entries), so the round in progress looks lived in.
+    from . import demo_entries
+
+    with transaction.atomic():
+        entries = demo_entries.load(stdout)
     return {"kỳ đánh giá mới": national + local,
+            "bản tự đánh giá gửi qua biểu mẫu": entries.get("sent", 0),
             "kỳ đánh giá": Assessment.objects.count(),
             "kết quả đã công bố (2020–2022)": published}
