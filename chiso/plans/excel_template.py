@@ -1,7 +1,9 @@
 """The Excel template for entering a plan's targets and tasks, and reading it back.
 
 The template has a sheet per table ("Chỉ tiêu", "Nhiệm vụ") with the same headers the
-paste accepts, drop-down lists (data validation) for the lead unit, the comparison and
+paste accepts, always in Vietnamese, since the upload reads them (a template downloaded
+with the English screen must upload, whoever fills it in; the "Hướng dẫn" sheet then says
+what each header means), drop-down lists (data validation) for the lead unit, the comparison and
 the solution group, fed from a "Danh mục" sheet, and a "Hướng dẫn" sheet. Reading it
 back turns each sheet into the same tab-separated text a paste gives, so an upload goes
 through exactly the validation path of a paste (`paste.check` / `paste.apply`).
@@ -76,7 +78,7 @@ def build(plan: Plan) -> bytes:
         if values:
             ranges[key] = f"'{SHEET_LISTS}'!${letter}$2:${letter}${len(values) + 1}"
 
-    years = [str(_("Năm %(y)s") % {"y": y}) for y in range(plan.start_year, plan.end_year + 1)]
+    years = [f"Năm {y}" for y in range(plan.start_year, plan.end_year + 1)]  # read back as is
     targets = wb.create_sheet(SHEET_TARGETS, 0)
     _header(targets, [_label(paste.TARGET_COLUMNS, f) for f in TARGET_FIELDS] + years
             + [_label(paste.TARGET_COLUMNS, "note")], list(TARGET_FIELDS))
@@ -99,7 +101,22 @@ def build(plan: Plan) -> bytes:
 
 
 def _label(columns: dict, field: str) -> str:
-    return str(_(columns[field][0]))
+    """The header as the upload reads it: Vietnamese, never translated."""
+    return columns[field][0]
+
+
+def _glossary() -> list[str]:
+    """What each header means in the language of the screen; nothing in Vietnamese."""
+    labels = list(dict.fromkeys(
+        [paste.TARGET_COLUMNS[f][0] for f in (*TARGET_FIELDS, "note")]
+        + [paste.TASK_COLUMNS[f][0] for f in TASK_FIELDS]))
+    pairs = [(label, str(_(label))) for label in labels]
+    pairs.append(("Năm …", str(_("Năm %(y)s") % {"y": "…"})))
+    if all(label == meaning for label, meaning in pairs):
+        return []
+    return ["", _("Tiêu đề cột giữ nguyên tiếng Việt, vì tệp tải lên được đọc theo đúng các "
+                  "tiêu đề này; đừng dịch hay đổi tên chúng. Nghĩa của từng cột:")] + [
+        f"{label}: {meaning}" for label, meaning in pairs]
 
 
 def _header(ws, labels: list[str], fields: list[str]) -> None:
@@ -139,6 +156,7 @@ def _help(ws, plan: Plan) -> None:
           "các dòng bên dưới."),
         _("4. Không dùng công thức. Tải tệp lên: chiso kiểm tra toàn bộ, báo lỗi theo dòng "
           "và cột; chỉ khi không còn lỗi mới ghi vào kế hoạch (ghi tất cả hoặc không ghi gì)."),
+        *_glossary(),
     ]
     for row, text in enumerate(lines, start=1):
         ws.cell(row=row, column=1, value=str(text)).alignment = Alignment(wrap_text=True)

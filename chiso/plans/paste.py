@@ -34,6 +34,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from chiso.lib.formatting import parse_number
 from chiso.metrics.models import Metric
@@ -52,36 +53,43 @@ def norm(text: Any) -> str:
     return re.sub(r"[^a-z0-9%]+", " ", raw).strip()
 
 
-# field -> (header shown in messages and the template, other accepted spellings, normalised)
+# field -> (header written in the template and read in Vietnamese whatever the language of
+# the screen, other accepted spellings, normalised). gettext_noop: the header is translated
+# where it is shown (messages, the template's instructions), never where it is read.
 TARGET_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "code": ("STT", ("tt", "so tt", "so thu tu", "ma", "ma chi tieu ke hoach")),
-    "statement": ("Nội dung chỉ tiêu", ("chi tieu", "muc tieu", "noi dung", "ten chi tieu",
-                                        "noi dung muc tieu", "chi tieu muc tieu")),
-    "pillar": ("Trụ cột, lĩnh vực", ("tru cot", "linh vuc", "tru cot linh vuc")),
-    "group": ("Nhóm giải pháp", ("nhom nhiem vu", "nhom nhiem vu giai phap")),
-    "metric": ("Mã chỉ tiêu đo", ("chi tieu do", "ma so lieu", "metric", "ma chi tieu do luong")),
-    "unit": ("Đơn vị đo", ("don vi duoc do", "pham vi")),
-    "comparison": ("So sánh", ("cach so sanh", "dieu kien")),
-    "baseline": ("Giá trị gốc", ("gia tri co so", "hien trang", "gia tri nam goc")),
-    "baseline_year": ("Năm gốc", ("nam co so",)),
-    "lead": ("Đơn vị chủ trì", ("chu tri", "co quan chu tri", "don vi chu tri theo doi")),
-    "note": ("Ghi chú", ("ghi chu khac",)),
+    "code": (gettext_noop("STT"),
+             ("tt", "so tt", "so thu tu", "ma", "ma chi tieu ke hoach")),
+    "statement": (gettext_noop("Nội dung chỉ tiêu"),
+                  ("chi tieu", "muc tieu", "noi dung", "ten chi tieu", "noi dung muc tieu",
+                   "chi tieu muc tieu")),
+    "pillar": (gettext_noop("Trụ cột, lĩnh vực"), ("tru cot", "linh vuc", "tru cot linh vuc")),
+    "group": (gettext_noop("Nhóm giải pháp"), ("nhom nhiem vu", "nhom nhiem vu giai phap")),
+    "metric": (gettext_noop("Mã chỉ tiêu đo"),
+               ("chi tieu do", "ma so lieu", "metric", "ma chi tieu do luong")),
+    "unit": (gettext_noop("Đơn vị đo"), ("don vi duoc do", "pham vi")),
+    "comparison": (gettext_noop("So sánh"), ("cach so sanh", "dieu kien")),
+    "baseline": (gettext_noop("Giá trị gốc"), ("gia tri co so", "hien trang", "gia tri nam goc")),
+    "baseline_year": (gettext_noop("Năm gốc"), ("nam co so",)),
+    "lead": (gettext_noop("Đơn vị chủ trì"),
+             ("chu tri", "co quan chu tri", "don vi chu tri theo doi")),
+    "note": (gettext_noop("Ghi chú"), ("ghi chu khac",)),
 }
 TASK_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "code": ("STT", ("tt", "so tt", "so thu tu", "ma")),
-    "description": ("Nội dung nhiệm vụ", ("nhiem vu", "noi dung", "ten nhiem vu",
-                                          "nhiem vu giai phap", "noi dung cong viec")),
-    "group": ("Nhóm giải pháp", ("nhom nhiem vu", "nhom nhiem vu giai phap")),
-    "lead": ("Đơn vị chủ trì", ("chu tri", "co quan chu tri")),
-    "coordinating": ("Đơn vị phối hợp", ("phoi hop", "co quan phoi hop")),
-    "deliverable": ("Sản phẩm", ("san pham dau ra", "ket qua", "san pham ket qua")),
-    "start": ("Bắt đầu", ("ngay bat dau", "tu ngay", "thoi gian bat dau")),
-    "due": ("Hạn hoàn thành", ("thoi han", "thoi gian hoan thanh", "han", "den ngay",
-                               "thoi han hoan thanh")),
-    "targets": ("Chỉ tiêu phục vụ", ("phuc vu chi tieu", "chi tieu lien quan")),
-    "dti": ("Chỉ số DTI", ("ma dti", "dti", "chi so dti phuc vu")),
-    "key": ("Trọng tâm", ("noi dung trong tam",)),
-    "note": ("Ghi chú", ("ghi chu khac",)),
+    "code": (gettext_noop("STT"), ("tt", "so tt", "so thu tu", "ma")),
+    "description": (gettext_noop("Nội dung nhiệm vụ"),
+                    ("nhiem vu", "noi dung", "ten nhiem vu", "nhiem vu giai phap",
+                     "noi dung cong viec")),
+    "group": (gettext_noop("Nhóm giải pháp"), ("nhom nhiem vu", "nhom nhiem vu giai phap")),
+    "lead": (gettext_noop("Đơn vị chủ trì"), ("chu tri", "co quan chu tri")),
+    "coordinating": (gettext_noop("Đơn vị phối hợp"), ("phoi hop", "co quan phoi hop")),
+    "deliverable": (gettext_noop("Sản phẩm"), ("san pham dau ra", "ket qua", "san pham ket qua")),
+    "start": (gettext_noop("Bắt đầu"), ("ngay bat dau", "tu ngay", "thoi gian bat dau")),
+    "due": (gettext_noop("Hạn hoàn thành"),
+            ("thoi han", "thoi gian hoan thanh", "han", "den ngay", "thoi han hoan thanh")),
+    "targets": (gettext_noop("Chỉ tiêu phục vụ"), ("phuc vu chi tieu", "chi tieu lien quan")),
+    "dti": (gettext_noop("Chỉ số DTI"), ("ma dti", "dti", "chi so dti phuc vu")),
+    "key": (gettext_noop("Trọng tâm"), ("noi dung trong tam",)),
+    "note": (gettext_noop("Ghi chú"), ("ghi chu khac",)),
 }
 REQUIRED = {TARGETS: ("statement",), TASKS: ("description", "lead")}
 COLUMNS = {TARGETS: TARGET_COLUMNS, TASKS: TASK_COLUMNS}

@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from chiso.metrics.models import Metric
@@ -51,7 +53,12 @@ def test_the_template_has_both_sheets_headers_and_drop_downs(plan):
 
 
 def fill(plan, targets: list[list], tasks: list[list], formula: bool = False) -> bytes:
-    wb = workbook(plan)
+    return fill_workbook(excel_template.build(plan), targets, tasks, formula)
+
+
+def fill_workbook(data: bytes, targets: list[list], tasks: list[list],
+                  formula: bool = False) -> bytes:
+    wb = load_workbook(io.BytesIO(data))
     for ws, rows in ((wb["Chỉ tiêu"], targets), (wb["Nhiệm vụ"], tasks)):
         header = [c.value for c in ws[1]]
         for r, row in enumerate(rows, start=2):
@@ -150,3 +157,48 @@ def test_the_template_downloads_as_xlsx(client, plan, people):
     response = client.get(reverse("plans_template", args=[plan.pk]))
     assert response["Content-Type"] == excel_template.CONTENT_TYPE
     assert load_workbook(io.BytesIO(response.content)).sheetnames[0] == "Chỉ tiêu"
+
+
+@pytest.fixture
+def english():
+    """English on the screen; the language a request activates ends with the test."""
+    with translation.override("en"):
+        yield
+
+
+def test_a_template_downloaded_in_english_uploads_back(english, client, plan, people):
+    """The template's headers are what the upload reads, so they stay Vietnamese whatever
+    the language of the screen; an English reader gets what each one means in the
+    instructions sheet."""
+    client.force_login(people["admin"])
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("plans_template", args=[plan.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    wb = load_workbook(io.BytesIO(response.content))
+    assert [c.value for c in wb["Chỉ tiêu"][1]][:2] == ["STT", "Nội dung chỉ tiêu"]
+    assert "Năm 2026" in [c.value for c in wb["Chỉ tiêu"][1]]
+    help_text = "\n".join(str(c.value) for c in wb["Hướng dẫn"]["A"] if c.value)
+    assert f"Đơn vị chủ trì: {translation.gettext('Đơn vị chủ trì')}" in help_text
+    wb.close()
+
+    filled = fill_workbook(response.content, TARGETS, TASKS)
+    response = client.post(reverse("plans_upload", args=[plan.pk]),
+                           {"tep": SimpleUploadedFile("plan.xlsx", filled)},
+                           HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200, response.context["errors"]
+    grids = {g["kind"]: g for g in response.context["grids"]}
+    assert [r["cells"][1] for r in grids[paste.TASKS]["rows"]] == ["Nâng cấp trung tâm dữ liệu",
+                                                                   "Tập huấn"]
+    assert [r["cells"][1] for r in grids[paste.TARGETS]["rows"]] == ["Tỷ lệ hồ sơ trực tuyến"]
+
+
+def test_the_vietnamese_template_has_no_glossary(plan):
+    help_text = [c.value for c in workbook(plan)["Hướng dẫn"]["A"] if c.value]
+    assert not any("Nghĩa của từng cột" in str(t) for t in help_text)
+
+
+def test_the_column_names_are_in_the_catalogue():
+    """Every header label goes through gettext_noop, so makemessages extracts it."""
+    source = (Path(paste.__file__)).read_text(encoding="utf-8")
+    for columns in (paste.TARGET_COLUMNS, paste.TASK_COLUMNS):
+        for label, _others in columns.values():
+            assert f'gettext_noop("{label}")' in source
