@@ -8,6 +8,10 @@
   owner's leaders and admins; UNITS lets the assessed units see the ranking and every
   score card; PUBLIC lets every signed-in user see them. Declared figures, explanations
   and evidence of another unit stay with that unit and the owner.
+- An appraiser (reviewer) reaches every unit below their province with "view", but reads
+  a unit's entries (declared figures, giải trình, points, evidence) only for the
+  components assigned to them, and only once the unit has sent its self-assessment
+  (`detail_scope`, the rule of `appraisal.visible_components`).
 """
 
 from __future__ import annotations
@@ -69,9 +73,41 @@ def can_view_unit(user, assessment: Assessment, unit: OrgUnit) -> bool:
     return can_view_ranking(user, assessment)
 
 
+def detail_scope(user, assessment: Assessment, unit: OrgUnit) -> set[int] | None:
+    """The components whose entries (declared figures, giải trình, points, evidence) of
+    `unit` the user may read: None = all of them; else only those ids (maybe none).
+
+    The owner's leaders and admins, the unit's own people and anyone else whose role
+    reaches the unit see everything; an appraiser whose only way to the unit is the
+    reviewer role sees the components assigned to them, of a sent self-assessment."""
+    from . import appraisal  # appraisal -> scoring -> models; access stays importable
+
+    if sees_all(user, assessment):
+        return None
+    if not can(user, "view", unit):
+        return set()
+    if (can(user, "edit_data", unit) or can(user, "approve", unit)
+            or _reaches(user, unit, OVERSEERS) or not can(user, "review", unit)):
+        return None
+    if appraisal.is_secretariat(user, assessment):
+        return None
+    state = (assessment.round.submissions.filter(unit=unit)
+             .values_list("state", flat=True).first())
+    if state not in appraisal.SENT_STATES:
+        return set()
+    return appraisal.assigned_components(user, assessment)
+
+
 def can_view_details(user, assessment: Assessment, unit: OrgUnit) -> bool:
-    """Declared figures, explanations (giải trình) and evidence of the unit."""
-    return sees_all(user, assessment) or can(user, "view", unit)
+    """Declared figures, explanations (giải trình) and evidence of every component of the
+    unit (an appraiser assigned only some components: no; see `detail_scope`)."""
+    return detail_scope(user, assessment, unit) is None
+
+
+def can_view_entry(user, assessment: Assessment, unit: OrgUnit, node_id: int) -> bool:
+    """One component's entry of the unit, and its evidence."""
+    scope = detail_scope(user, assessment, unit)
+    return scope is None or node_id in scope
 
 
 def can_plan(user, assessment: Assessment, unit: OrgUnit) -> bool:

@@ -51,3 +51,10 @@ urlpatterns += [
     path("danh-gia/<int:pk>/tham-dinh/<str:code>/tp/<int:node_pk>/", views_entry.appraisal_save,
          name="appraisal_save"),
 ]
+
+# Evidence files: the metrics app's address, taken first (this urlconf is included before
+# metrics' in chiso/urls.py) so that the evidence of a component entry is served only to
+# those who may read that component (views_entry.evidence_download; tested).
+urlpatterns += [
+    path("minh-chung/<int:pk>/tai-ve/", views_entry.evidence_download, name="evidence_download"),
+]

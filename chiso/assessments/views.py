@@ -160,11 +160,14 @@ def explain(request: HttpRequest, pk: int, code: str, node_code: str) -> HttpRes
     component, the declared figures, the rule's own explanation, giải trình, evidence."""
     assessment = _assessment(pk)
     unit = _unit(code)
-    access.require(access.can_view_details(request.user, assessment, unit))
+    scope = access.detail_scope(request.user, assessment, unit)
+    access.require(scope is None or bool(scope))
     nodes, children = _node_tree(assessment)
     node = next((n for n in nodes if n.code == node_code), None)
     if node is None:
         raise Http404(_("Không có chỉ số này trong bộ chỉ số."))
+    # an appraiser assigned some components: those components only
+    access.require(scope is None or (node.kind == K.COMPONENT and node.pk in scope))
     results = reading.unit_results(assessment, unit)
     context = {"assessment": assessment, "unit": unit, "node": node,
                "result": results.get(node.code),

@@ -9,6 +9,7 @@
     /danh-gia/<pk>/tham-dinh/                              the appraiser's queue
     /danh-gia/<pk>/tham-dinh/<code>/                       appraise one unit
     /danh-gia/<pk>/tham-dinh/<code>/tp/<node>/             appraise one component (htmx)
+    /minh-chung/<id>/tai-ve/                               evidence files (see below)
 
 Every view loads the unit and checks `view` on it first (403 for another unit's data),
 then what the page needs: editing through the workflow's rules, appraisal through the
@@ -22,6 +23,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,14 +32,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from chiso.metrics import views as metrics_views
+from chiso.metrics.models import Evidence
 from chiso.orgs import permissions
 from chiso.orgs.models import OrgUnit
 from chiso.rounds import workflow
 from chiso.rounds.forms import ReopenForm
 from chiso.rounds.models import Submission
 
-from . import appraisal, selfassess
-from .models import AppraiserAssignment, Assessment, FrameworkNode
+from . import access, appraisal, selfassess
+from .models import AppraiserAssignment, Assessment, ComponentEntry, FrameworkNode
 
 S = Submission.State
 
@@ -309,3 +313,23 @@ def appraisal_save(request: HttpRequest, assessment: Assessment, sub: Submission
         "assessment": assessment, "sub": sub, "unit": sub.unit, "row": row,
         "result": result, "can_appraise": True})
 
+
+
+# --- evidence files ------------------------------------------------------------------------------
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every evidence file is fetched at /minh-chung/<id>/tai-ve/ (the metrics app's
+    `evidence_download`). This app's urls come first in chiso/urls.py and take that address,
+    because `view` on the unit, all metrics checks, is not enough for the evidence of a
+    component entry: an appraiser reaches every unit of the province but may read only
+    the components assigned to them (`access.can_view_entry`). Other evidence, and the file
+    itself, are left to the metrics view (which checks `view` on the unit again)."""
+    evidence = get_object_or_404(Evidence.objects.only("pk", "owner_type", "owner_id"), pk=pk)
+    if evidence.owner_type_id is not None and evidence.owner_id is not None:
+        if evidence.owner_type_id == ContentType.objects.get_for_model(ComponentEntry).pk:
+            entry = get_object_or_404(
+                ComponentEntry.objects.select_related("assessment__round", "assessment__owner",
+                                                      "unit"), pk=evidence.owner_id)
+            access.require(access.can_view_entry(request.user, entry.assessment, entry.unit,
+                                                 entry.node_id))
+    return metrics_views.evidence_download(request, pk)
