@@ -114,7 +114,10 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'chiso.sqlite3'}"),
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        # 0: served by uvicorn (ASGI), Django opens connections in worker threads, and
+        # persistent ones would pile up, one per thread (Django's docs advise against them
+        # under ASGI).
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -149,7 +152,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "landing"  # the dashboard for leaders, else home (orgs.navigation)
 LOGOUT_REDIRECT_URL = "login"
 
 # Sessions and cookies: secure by default; DEBUG (plain http on 127.0.0.1) relaxes only

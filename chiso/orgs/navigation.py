@@ -72,3 +72,29 @@ def unit_links_for(user, unit) -> list[dict]:
             out.append({"key": link.key, "label": link.label,
                         "url": reverse(link.url_name, args=[unit.code])})
     return out
+
+
+# --- where a user lands after signing in ------------------------------------------------
+# Leaders want their dashboard first, reporters their workspace. Apps above `orgs` name
+# their page here; the first one (by order) matching a user's roles wins, else "home".
+
+
+@dataclass(frozen=True)
+class Landing:
+    url_name: str
+    roles: frozenset[str]
+    order: int = 100
+
+
+_LANDINGS: dict[str, Landing] = {}
+
+
+def register_landing(key: str, landing: Landing) -> None:
+    _LANDINGS[key] = landing
+
+
+def landing_url(user_roles: set[str]) -> str:
+    for landing in sorted(_LANDINGS.values(), key=lambda x: x.order):
+        if landing.roles & user_roles:
+            return reverse(landing.url_name)
+    return reverse("home")

@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("bat-dau/", views.landing, name="landing"),
     path("don-vi/", views.unit_list, name="unit_list"),
     path("don-vi/<str:code>/", views.unit_detail, name="unit_detail"),
     path("thanh-vien/", views.members, name="members"),

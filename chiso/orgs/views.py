@@ -36,6 +36,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def landing(request: HttpRequest) -> HttpResponse:
+    """Where sign-in leads when no `next` page was asked for (LOGIN_REDIRECT_URL)."""
+    return redirect(navigation.landing_url(permissions.roles(request.user)))
+
+
+@login_required
 def unit_list(request: HttpRequest) -> HttpResponse:
     units = permissions.units_for(request.user, "view")
     kind = request.GET.get("loai", "")

@@ -14,6 +14,8 @@ def test_demo_leader_logs_in_and_sees_home(browser, live_server, screenshot):
     page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="vi-VN")
     page.set_default_timeout(15000)
     browser_login(page, live_server, "lanhdao.qn", DEMO_PASSWORD)
+    page.click("nav.mainnav >> text=Trang chủ")  # a leader lands on the dashboard
+    page.wait_for_load_state("networkidle")
     assert page.locator("h1").inner_text().startswith("Xin chào")
     assert page.locator("html").get_attribute("lang") == "vi"
     nav = page.locator("nav.mainnav").inner_text()
