@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2  # both cores (pytest-xdist); each worker has its own test database
 
 .PHONY: install system-deps demo serve test lint test-sqlite test-postgres bench bench-index clean
 
