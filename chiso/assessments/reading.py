@@ -191,12 +191,28 @@ class Gap:
     score_before: float
     score_after: float
     steps: list[tuple[FrameworkNode, float, float, float]]  # node, before, after, max
+    group: str = ""   # the ranking group the unit was ranked in ("": every assessed unit)
+    compared: int = 0  # how many units it was ranked against, itself included
+
+
+def ranked_group(assessment: Assessment, unit: OrgUnit) -> tuple[str, str] | None:
+    """(code, label) of the ranking group the unit is ranked within, if any (a group with
+    "ranked": false is scored, not ranked, and does not count)."""
+    groups = assessment.groups or []
+    code, ranked = scoring.group_of(groups, unit.code, unit.kind)
+    if not code or not ranked:
+        return None
+    label = next((g.get("label") or code for g in groups if str(g.get("code", "")) == code),
+                 code)
+    return code, str(label)
 
 
 def gap_to_top(assessment: Assessment, unit: OrgUnit, k: int,
-               target: str | None = None) -> Gap | None:
+               target: str | None = None, group: str = "") -> Gap | None:
     """The engine's answer: which components, how many points, to reach rank ≤ k on the
-    total, or on a pillar or main index (`target`), every other unit held fixed."""
+    total, or on a pillar or main index (`target`), every other unit held fixed. With
+    `group` (a ranked group's code, the unit's own), rank ≤ k among that group's units
+    only, as the group ranks are computed."""
     st = scoring.structure(assessment.framework)
     unit_ids = scoring.assessed_unit_ids(assessment)
     if unit.pk not in set(unit_ids.tolist()):
@@ -206,10 +222,18 @@ def gap_to_top(assessment: Assessment, unit: OrgUnit, k: int,
         n for n in st.aggregates if n.kind == K.TOTAL)
     weights = linear_weights(st.engine, node.code, st.comp_max, ~np.isnan(points))
     i = int(np.searchsorted(unit_ids, unit.pk))
+    if group:
+        codes, labels = scoring.unit_groups(assessment, unit_ids)
+        if codes[i] != group or labels[i] is None:
+            raise ValueError(f"unit {unit.code} is not ranked in group {group!r}")
+        members = np.array([c == group and lab is not None for c, lab in zip(codes, labels,
+                                                                              strict=True)])
+        i = int(np.count_nonzero(members[:i]))
+        points, weights = points[members], weights[members]
     plan = gap_to_rank(points, st.comp_max, weights, i, k,
                        codes=[c.code for c in st.components])
     by_code = {c.code: c for c in st.components}
     return Gap(plan.feasible, plan.reason if get_language() != "en" else plan.reason_en,
                plan.rank_before, plan.rank_after, plan.score_before, plan.score_after,
                [(by_code[s.code], s.before, s.after, by_code[s.code].max_points)
-                for s in plan.improvements])
+                for s in plan.improvements], group, int(points.shape[0]))

@@ -261,7 +261,12 @@ def gap(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     targets_nodes = reading.headline_nodes(assessment, with_main=True)
     target = request.GET.get("chi-so", "")
     target = target if target in {n.code for n in targets_nodes} else targets_nodes[0].code
-    plan = reading.gap_to_top(assessment, unit, k, target)
+    # Where the assessment ranks within groups (sở / xã …), the unit aims at the top k of
+    # its own group by default ("pham-vi=tat-ca": of every assessed unit).
+    own_group = reading.ranked_group(assessment, unit)
+    within = own_group is not None and request.GET.get("pham-vi", "nhom") != "tat-ca"
+    plan = reading.gap_to_top(assessment, unit, k, target,
+                              group=own_group[0] if within else "")
     if plan is None:
         raise Http404(_("Đơn vị không thuộc kỳ đánh giá này."))
     links = {link.node_id: link for link in ImprovementLink.objects.filter(
@@ -273,6 +278,7 @@ def gap(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     return render(request, "assessments/gap.html", {
         "assessment": assessment, "unit": unit, "k": k, "plan": plan, "steps": steps,
         "target_nodes": targets_nodes, "target": target,
+        "own_group": own_group, "within": within,
         "targets": targets, "plan_allowed": access.can_plan(request.user, assessment, unit)})
 
 
@@ -297,8 +303,10 @@ def make_task(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     messages.success(request, _("Đã ghi nhận đề xuất nhiệm vụ cho “%(n)s”, giao %(u)s.")
                      % {"n": node.name, "u": target.display_name})
     url = reverse("assessments:gap", args=[assessment.pk, unit.code])
-    query = urlencode({"top": request.POST.get("top", 25),
-                       "chi-so": request.POST.get("chi-so", "")})
+    query = {"top": request.POST.get("top", 25), "chi-so": request.POST.get("chi-so", "")}
+    if request.POST.get("pham-vi") == "tat-ca":
+        query["pham-vi"] = "tat-ca"
+    query = urlencode(query)
     return redirect(f"{url}?{query}")
 
 

@@ -165,3 +165,26 @@ def test_the_gap_can_aim_at_a_pillar(client, people, scored):
         {"top": 1, "chi-so": "B"}).content.decode()
     assert "3.1 · Có cổng thông tin điện tử" in html
     assert "2.1 · Trưởng Ban Chỉ đạo" not in html  # HA does not count in pillar B
+
+
+def test_the_gap_aims_at_the_top_of_the_units_own_group_by_default(client, people, scored):
+    # A1 (27,5 / 70 = 0,39) is the only unit of group "so": first there, third of all.
+    c = login(client, people, "admin")
+    url = reverse("assessments:gap", args=[scored.pk, "A1"])
+    html = c.get(url, {"top": 1}).content.decode()
+    assert "Xếp hạng trong nhóm “Sở, ngành” (1 đơn vị)." in html
+    assert "Hiện tại: hạng 1," in html and 'id="gap-table"' not in html
+    html = c.get(url, {"top": 1, "pham-vi": "tat-ca"}).content.decode()
+    assert "Xếp hạng trong tất cả 3 đơn vị được đánh giá." in html
+    assert "Hiện tại: hạng 3," in html and 'id="gap-table"' in html
+
+
+def test_the_gap_within_a_group_uses_the_group_ranks(scored, tree):
+    from chiso.assessments import reading
+    from chiso.assessments.models import Result
+
+    plan = reading.gap_to_top(scored, tree["C1"], 1, group="xa")
+    assert (plan.group, plan.compared) == ("xa", 2)
+    shown = Result.objects.get(assessment=scored, unit=tree["C1"], node__kind="total")
+    assert plan.rank_before == shown.rank_in_group == 2
+    assert reading.ranked_group(scored, tree["A1"]) == ("so", "Sở, ngành")
