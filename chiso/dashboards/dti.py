@@ -87,7 +87,10 @@ def dti_tiles_data(scope: OrgUnit, filters: Filters, user) -> dict:
         results = {r.node.code: r for r in Result.objects.filter(
             assessment=a, unit=scope, node__kind__in=[K.TOTAL, K.PILLAR]).select_related("node")}
         total = next((r for r in results.values() if r.node.kind == K.TOTAL), None)
-        n_ranked = Result.objects.filter(assessment=a, node=total.node, rank__isnull=False).count()
+        # Ranked among the units of the same origin: a 2022 assessment ranks the 63
+        # provinces of then; the post-merger provinces' means are ranked on their own.
+        n_ranked = Result.objects.filter(assessment=a, node=total.node, origin=total.origin,
+                                         rank__isnull=False).count()
         return {"source": "assessment", "assessment": a, "year": a.year, "total": total,
                 "score": total.score, "rank": total.rank, "of": n_ranked,
                 "change": total.change, "places": total.places,
@@ -117,7 +120,10 @@ def dti_radar_data(scope: OrgUnit, filters: Filters, user) -> dict:
     pillars = [n for n in _nodes(a, [K.PILLAR])]
     if not pillars:
         return {"chart": None}
-    rows = Result.objects.filter(assessment=a, node__in=pillars, score__isnull=False)
+    own = Result.objects.filter(assessment=a, unit=scope, node__in=pillars).values_list(
+        "origin", flat=True).first() or Result.Origin.SCORED
+    rows = Result.objects.filter(assessment=a, node__in=pillars, score__isnull=False,
+                                 origin=own)  # average and best of the same ranking
     by_node: dict[int, list[float]] = {}
     mine: dict[int, float] = {}
     for node_id, unit_id, score in rows.values_list("node_id", "unit_id", "score"):
@@ -173,6 +179,7 @@ def dti_ranking_data(scope: OrgUnit, filters: Filters, user) -> dict:
     if total is None:
         return {"chart": None, "assessment": a}
     base = Result.objects.filter(assessment=a, node=total, score__isnull=False,
+                                 origin=Result.Origin.SCORED,  # one ranking, not two mixed
                                  unit__path__startswith=scope.path).select_related("unit")
     rows = list(base.filter(unit__kind__in=kinds).order_by("rank", "unit__name")) if kinds else []
     if not rows:  # the unit-type filter matched nobody: show every unit assessed
@@ -196,6 +203,7 @@ def dti_heatmap_data(scope: OrgUnit, filters: Filters, user) -> dict:
     if not mains:
         return {"chart": None, "assessment": a}
     results = list(Result.objects.filter(assessment=a, node__in=mains, score__isnull=False,
+                                         origin=Result.Origin.SCORED,
                                          unit__path__startswith=scope.path)
                    .select_related("unit").order_by("unit__name"))
     units: dict[int, OrgUnit] = {}

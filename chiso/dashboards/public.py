@@ -61,12 +61,13 @@ def rows(unit: OrgUnit) -> list[dict]:
             .select_related("unit", "node").order_by("node__order", "rank", "unit__name"))
         n_ranked = {}
         for r in results:
-            n_ranked[r.node_id] = n_ranked.get(r.node_id, 0) + (r.rank is not None)
+            key = (r.node_id, r.origin)  # scored and merged units are ranked apart
+            n_ranked[key] = n_ranked.get(key, 0) + (r.rank is not None)
         for r in results:
             out.append({"source": "assessment", "year": a.year, "assessment": a.name,
                         "unit_code": r.unit.code, "unit_name": r.unit.name,
                         "node": r.node.code, "node_name": r.node.name,
-                        "value": r.score, "rank": r.rank, "rank_of": n_ranked[r.node_id]})
+                        "value": r.score, "rank": r.rank, "rank_of": n_ranked[(r.node_id, r.origin)]})
     return out
 
 

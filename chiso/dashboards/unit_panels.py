@@ -113,7 +113,9 @@ def unit_scores_data(unit: OrgUnit, filters: Filters, user) -> dict:
     nodes = list(a.framework.nodes.filter(kind__in=kinds).order_by("order", "pk"))
     mine = {r.node_id: r for r in Result.objects.filter(assessment=a, unit=unit, node__in=nodes)}
     group = next((r.group for r in mine.values() if r.group), "")
-    peers = Result.objects.filter(assessment=a, node__in=nodes, score__isnull=False)
+    origin = next((r.origin for r in mine.values()), Result.Origin.SCORED)
+    peers = Result.objects.filter(assessment=a, node__in=nodes, score__isnull=False,
+                                  origin=origin)  # the units ranked with it
     if group:
         peers = peers.filter(group=group)
     scores: dict[int, list[float]] = {}

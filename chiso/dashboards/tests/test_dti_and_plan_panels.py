@@ -164,3 +164,25 @@ def test_the_nation_ranks_provinces_even_when_a_province_scored_its_communes_lat
     ranking = D.dti_ranking_data(tree["VN"], f(2025), None)
     assert ranking["assessment"].pk == dti["national"].pk
     assert ranking["chart"]["categories"] == ["Tỉnh Một", "Tỉnh Hai"]
+
+
+def test_means_of_merged_units_are_not_mixed_into_the_ranking_they_were_not_part_of(
+        dti, tree, people):
+    # A post-merger province (here P3) carries the mean of its predecessors' main indices,
+    # ranked on its own (origin "merged"): the tiles, radar and bars of the 2025 national
+    # ranking still count and compare the two provinces that were scored.
+    from chiso.orgs.models import OrgUnit
+
+    p3 = OrgUnit.objects.create(code="P3", name="Tỉnh Ba", kind=OrgUnit.Kind.PROVINCE,
+                                parent=tree["VN"])
+    total, pa, pb, pc = dti["nodes"][:4]
+    for node in (total, pa, pb, pc):
+        Result.objects.create(assessment=dti["national"], unit=p3, node=node, score=0.99,
+                              rank=1, origin=Result.Origin.MERGED)
+    data = D.dti_tiles_data(tree["P1"], f(), people["leader"])
+    assert (data["rank"], data["of"]) == (1, 2)
+    mine, mean, best = (s["data"] for s in
+                        D.dti_radar_data(tree["P1"], f(), people["leader"])["chart"]["series"])
+    assert 0.99 not in best
+    bars = D.dti_ranking_data(tree["VN"], f(), None)["chart"]
+    assert "Tỉnh Ba" not in bars["categories"] and len(bars["categories"]) == 2
