@@ -106,6 +106,7 @@ def dti_tiles_data(scope: OrgUnit, filters: Filters, user) -> dict:
                 and now.value is not None else None,
                 "places": (before.rank - now.rank) if before and before.rank and now.rank else None,
                 "pillars": list(PublishedResult.objects.filter(unit=scope, year=now.year)
+                                .filter(node_code__in=_total_and_pillar_codes())
                                 .exclude(node_code=TOTAL_CODE).order_by("node_code")),
                 "note": now.source_note}
     return {"source": None}
@@ -142,13 +143,22 @@ def dti_radar_data(scope: OrgUnit, filters: Filters, user) -> dict:
     return {"chart": chart, "assessment": a}
 
 
+def _total_and_pillar_codes() -> set[str]:
+    """Codes that name the DTI or a pillar in any framework (official figures carry only
+    a code: "CQS", "KTS", "XHS")."""
+    return {TOTAL_CODE} | set(FrameworkNode.objects.filter(
+        kind__in=[K.TOTAL, K.PILLAR]).values_list("code", flat=True))
+
+
 @leader_panel("dti_trend", gettext_lazy("Chỉ số DTI và các trụ cột qua các năm"), on=DTI_EVENTS)
 def dti_trend_data(scope: OrgUnit, filters: Filters, user) -> dict:
     """One point per year: the scope's own result in that year's assessment, else the
     official published figure."""
     by_year: dict[int, dict[str, float | None]] = {}
     names: dict[str, str] = {TOTAL_CODE: "DTI"}
-    for r in PublishedResult.objects.filter(unit=scope, year__lte=filters.year):
+    # Official figures also list main indices; the trend keeps the DTI and its pillars.
+    for r in PublishedResult.objects.filter(unit=scope, year__lte=filters.year,
+                                            node_code__in=_total_and_pillar_codes()):
         by_year.setdefault(r.year, {})[r.node_code] = r.value
         names.setdefault(r.node_code, r.node_name or r.node_code)
     results = (Result.objects.filter(assessment__in=readable(user, scope), unit=scope,

@@ -186,3 +186,18 @@ def test_means_of_merged_units_are_not_mixed_into_the_ranking_they_were_not_part
     assert 0.99 not in best
     bars = D.dti_ranking_data(tree["VN"], f(), None)["chart"]
     assert "Tỉnh Ba" not in bars["categories"] and len(bars["categories"]) == 2
+
+
+def test_the_trend_and_official_tiles_keep_the_dti_and_pillars_not_main_indices(
+        dti, tree, people):
+    from chiso.assessments.models import PublishedResult, Scope
+
+    pillar_code = dti["nodes"][1].code
+    for code, value in ((pillar_code, 0.60), ("NT", 0.9)):  # a pillar and a main index
+        PublishedResult.objects.create(year=2024, scope=Scope.PROVINCIAL_DTI, unit=tree["P1"],
+                                       node_code=code, value=value)
+    chart = D.dti_trend_data(tree["P1"], f(), people["leader"])["chart"]
+    assert {s["code"] for s in chart["series"]} <= {"DTI"} | {n.code for n in dti["nodes"][1:4]}
+    assert next(s for s in chart["series"] if s["code"] == pillar_code)["data"][1] == 0.60
+    tiles = D.dti_tiles_data(tree["P1"], f(2024), people["leader"])
+    assert [p.node_code for p in tiles["pillars"]] == [pillar_code]
