@@ -42,6 +42,7 @@ from chiso.index.ranking import (
     round_half_up,
 )
 from chiso.index.rules import RuleError, score
+from chiso.lib import events
 from chiso.orgs.models import OrgUnit, UnitSuccession
 
 from .models import Assessment, ComponentEntry, FrameworkNode, PublishedResult, Result
@@ -456,6 +457,10 @@ def write_results(assessment: Assessment, c: Computed) -> int:
                                 [v for row in chunk for v in row])
         assessment.scored_at = timezone.now()
         Assessment.objects.filter(pk=assessment.pk).update(scored_at=assessment.scored_at)
+    # Open dashboards redraw their score panels (after commit; chiso.lib.events).
+    events.publish("assessment.scored", assessment.owner, assessment=assessment.pk,
+                   public=assessment.is_published
+                   and assessment.visibility == Assessment.Visibility.PUBLIC)
     return len(rows)
 
 

@@ -21,6 +21,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chiso.assessments import scoring
 from chiso.assessments.models import TOTAL_CODE, Assessment, FrameworkNode, PublishedResult, Result
 from chiso.orgs import permissions
 from chiso.orgs.models import OrgUnit
@@ -52,9 +53,10 @@ def readable(user, scope: OrgUnit):
 
 def assessment_of_unit(user, unit: OrgUnit, year: int) -> Assessment | None:
     """The latest assessment (year ≤ `year`) in which `unit` itself has a total score."""
-    return (readable(user, unit).filter(year__lte=year, results__unit=unit,
-                                        results__node__kind=K.TOTAL)
-            .order_by("-year", "-state", "-pk").distinct().first())
+    found = (readable(user, unit).filter(year__lte=year, results__unit=unit,
+                                         results__node__kind=K.TOTAL)
+             .order_by("-year", "-state", "-pk").distinct().first())
+    return scoring.ensure_current(found) if found is not None else None
 
 
 def assessment_over(user, scope: OrgUnit, year: int) -> Assessment | None:
@@ -64,7 +66,9 @@ def assessment_over(user, scope: OrgUnit, year: int) -> Assessment | None:
     for cond in ({"owner": scope}, {"owner__path__startswith": scope.path}):
         found = qs.filter(**cond).order_by("-year", "-pk").distinct().first()
         if found is not None:
-            return found
+            # Provisional results whose entries changed are scored again before reading,
+            # as the assessments pages do.
+            return scoring.ensure_current(found)
     return None
 
 

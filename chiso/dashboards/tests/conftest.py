@@ -152,7 +152,10 @@ def dti(tree, people):
         return Assessment.objects.create(name=name, framework=fw, year=2025, owner=owner,
                                          round=rnd, state=state, visibility=visibility,
                                          published_at=timezone.now() if state == "published"
-                                         else None)
+                                         else None,
+                                         # results below are written as scoring would,
+                                         # so they are current (not recomputed on read)
+                                         scored_at=timezone.now())
 
     local = assessment("Đánh giá CĐS cấp xã 2025", tree["P1"], "provisional", "owner")
     national = assessment("DTI cấp tỉnh 2025", tree["VN"], "published", "public")
