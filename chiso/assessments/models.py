@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chiso.orgs.models import OrgUnit
 
@@ -173,7 +174,8 @@ class Assessment(models.Model):
     owner = models.ForeignKey(OrgUnit, on_delete=models.PROTECT,
                               related_name="owned_assessments", verbose_name=_("đơn vị chủ trì"))
     round = models.OneToOneField("rounds.ReportingRound", on_delete=models.PROTECT,
-                                 related_name="assessment", verbose_name=_("kỳ báo cáo"))
+                                 related_name="assessment", verbose_name=pgettext_lazy("reporting round",
+                                                                    "kỳ báo cáo"))
     previous = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="+", verbose_name=_("kỳ đánh giá năm trước"))
     # Ranking groups: [{"code": "so", "label": "Sở, ban, ngành",
@@ -331,6 +333,11 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment_id} · {self.unit_id} · {self.node_id}: {self.score}"
+
+    @property
+    def places_lost(self) -> int:
+        """Places lost since last year (a positive number; 0 if none), for plural forms."""
+        return -self.places if self.places and self.places < 0 else 0
 
 
 class PublishedResult(models.Model):

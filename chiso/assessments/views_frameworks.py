@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from chiso.orgs.models import Role
@@ -81,7 +82,9 @@ def framework_import(request: HttpRequest) -> HttpResponse:
         for message in exc.messages[:30]:
             messages.error(request, message)
         if len(exc.messages) > 30:
-            messages.error(request, _("… và %(n)d lỗi khác.") % {"n": len(exc.messages) - 30})
+            more = len(exc.messages) - 30
+            messages.error(request, ngettext("… và %(n)d lỗi khác.", "… và %(n)d lỗi khác.",
+                                             more) % {"n": more})
         return redirect("assessments:framework_list")
     messages.success(request, _("Đã nhập bộ chỉ số “%(n)s”.") % {"n": framework})
     return redirect("assessments:framework_detail", pk=framework.pk)
