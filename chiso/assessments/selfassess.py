@@ -159,11 +159,21 @@ def prefill_from(node: FrameworkNode, value: DataValue) -> dict[str, Any]:
     return {} if value.value is None else {sp[0]["name"]: _number(value.value)}
 
 
-def with_labels(node: FrameworkNode, sentence: str) -> str:
-    """The engine names a choice by its code (“chu_tich”); the person chose a label."""
-    for s in specs(node):
+def with_labels(node: FrameworkNode, sentence: str, declared: dict | None = None) -> str:
+    """The engine names a choice by its code (“chu_tich”); the person chose a label. A
+    yes/no answer reaches the engine as 1 or 0 and its sentence reads “1 ≥ 1 → 30,00
+    điểm”: for a component whose one input is yes/no, the answer is named instead
+    (“Có → 30,00 điểm”); the points are the engine's, after its last “→”."""
+    inputs = specs(node)
+    for s in inputs:
         for c in s.get("choices", []) if s["type"] == "choice" else []:
             sentence = sentence.replace(f"“{c.get('code')}”", f"“{c.get('label')}”")
+    if (declared is not None and len(inputs) == 1 and inputs[0]["type"] == "yes_no"
+            and " → " in sentence):
+        value = declared.get(inputs[0]["name"])
+        if value not in (None, ""):
+            answer = _("Có") if value in (True, 1, "1", "true", "co", "có") else _("Không")
+            sentence = f"{answer} → {sentence.rsplit(' → ', 1)[1]}"
     return sentence
 
 
@@ -177,7 +187,7 @@ def points_of(node: FrameworkNode, declared: dict, not_applicable: bool
     points, sentence = scoring.component_points(node, declared, "vi")
     if node.rule.get("kind") == "relative_best":
         sentence += " " + _("(tạm tính: khi tổng hợp, điểm được so với đơn vị tốt nhất)")
-    return points, with_labels(node, sentence)
+    return points, with_labels(node, sentence, declared)
 
 
 @transaction.atomic

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from chiso.orgs.models import OrgUnit
 from chiso.orgs.permissions import can, units_for
 
-from . import access, reading, scoring, tables
+from . import access, reading, scoring, selfassess, tables
 from .models import Assessment, ComponentEntry, FrameworkNode, ImprovementLink, Result
 
 K = FrameworkNode.Kind
@@ -177,7 +177,8 @@ def explain(request: HttpRequest, pk: int, code: str, node_code: str) -> HttpRes
                  .select_related("appraised_by").first())
         context["entry"] = entry
         if entry is not None:
-            context["rule_text"] = scoring.explain_entries(node, [entry])[0]
+            context["rule_text"] = selfassess.with_labels(
+                node, scoring.explain_entries(node, [entry])[0], entry.declared or {})
             labels = {d.get("name"): d for d in node.declared or []}
             context["declared"] = [(labels.get(k, {}).get("label", k), _show(labels.get(k), v))
                                    for k, v in (entry.declared or {}).items()]

@@ -182,3 +182,20 @@ def test_missing_required_evidence_is_a_warning_not_a_block(live, nodes, people)
     found = selfassess.check(live, unit)
     assert found.blocking == []
     assert any("Biên bản các cuộc họp" in w for w in found.warnings)
+
+
+def test_a_yes_no_answer_is_named_in_the_sentence(client, live, nodes, c1_form, people):
+    """“Có → 30,00 điểm”, not the engine's “1 ≥ 1 → 30,00 điểm”; points still the engine's."""
+    portal = nodes["3.1"]
+    html = client.post(save_url(live, "C1", portal), post_of(portal, 1, value="1")
+                       ).content.decode()
+    assert "Có → 30,00 điểm" in html and "1 ≥ 1" not in html
+    html = client.post(save_url(live, "C1", portal), post_of(portal, 2, value="0")
+                       ).content.decode()
+    assert "Không → 0,00 điểm" in html and "0 &lt; 1" not in html
+    client.force_login(people["admin"])
+    html = client.get(reverse("assessments:explain", args=[live.pk, "C1", "3.1"])
+                      ).content.decode()
+    assert "Không → 0,00 điểm" in html
+    # a steps component with a number is untouched
+    assert selfassess.points_of(nodes["1.2"], {"value": 3}, False)[1] == "3 ≥ 2 → 5,00 điểm"
