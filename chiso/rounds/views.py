@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from chiso.orgs import permissions
@@ -147,7 +148,9 @@ def round_remind(request: HttpRequest, pk: int) -> HttpResponse:
     codes = request.POST.getlist("unit")
     units = OrgUnit.objects.filter(code__in=codes) if codes else None
     sent = reminders.send_reminders(round, request.user, units=units)
-    messages.success(request, _("Đã gửi nhắc nhở tới %(n)d đơn vị chưa nộp.") % {"n": len(sent)})
+    messages.success(request, ngettext("Đã gửi nhắc nhở tới %(n)d đơn vị chưa nộp.",
+                                       "Đã gửi nhắc nhở tới %(n)d đơn vị chưa nộp.",
+                                       len(sent)) % {"n": len(sent)})
     return redirect("round_detail", pk=round.pk)
 
 
@@ -156,7 +159,9 @@ def round_remind(request: HttpRequest, pk: int) -> HttpResponse:
 def round_lock(request: HttpRequest, pk: int) -> HttpResponse:
     round = _round_for(request, pk, "manage")
     locked = workflow.lock_accepted(round, request.user)
-    messages.success(request, _("Đã khóa %(n)d biểu mẫu đã chấp nhận.") % {"n": len(locked)})
+    messages.success(request, ngettext("Đã khóa %(n)d biểu mẫu đã chấp nhận.",
+                                       "Đã khóa %(n)d biểu mẫu đã chấp nhận.",
+                                       len(locked)) % {"n": len(locked)})
     return redirect("round_detail", pk=round.pk)
 
 
