@@ -159,7 +159,7 @@ class Target(models.Model):
     metric = models.ForeignKey(Metric, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="plan_targets", verbose_name=_("chỉ tiêu đo"),
                                help_text=_("Số liệu dùng để đánh giá; để trống nếu chưa đo được "
-                                           "(tình trạng sẽ là \"chưa có số liệu\")."))
+                                           "(tình trạng sẽ là “chưa có số liệu”)."))
     unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, null=True, blank=True,
                              related_name="+", verbose_name=_("đơn vị đo"),
                              help_text=_("Đơn vị có số liệu được đối chiếu; mặc định là đơn vị "
@@ -167,7 +167,10 @@ class Target(models.Model):
     comparison = models.CharField(_("cách so sánh"), max_length=3, choices=Comparison.choices,
                                   default=Comparison.AT_LEAST)
     tolerance = models.DecimalField(_("sai số cho phép"), default=0, **DECIMAL,
-                                    help_text=_("Với so sánh \"bằng\": chênh lệch vẫn coi là đạt."))
+                                    help_text=_("Chỉ dùng với so sánh “bằng”: giá trị lệch khỏi "
+                                                "mục tiêu không quá mức này, về cả hai phía, "
+                                                "vẫn coi là đạt (mục tiêu 100, sai số 2: từ 98 "
+                                                "đến 102 là đạt)."))
     baseline_value = models.DecimalField(_("giá trị gốc"), null=True, blank=True, **DECIMAL)
     baseline_year = models.PositiveSmallIntegerField(_("năm gốc"), null=True, blank=True)
     lead_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, null=True, blank=True,

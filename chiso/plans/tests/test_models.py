@@ -61,3 +61,13 @@ def test_the_same_reminder_key_is_refused(tree, plan):
     ReminderLog.objects.create(kind="before_due", obj=task, unit=tree["A1"], key=key)
     with pytest.raises(IntegrityError), transaction.atomic():
         ReminderLog.objects.create(kind="before_due", obj=task, unit=tree["A1"], key=key)
+
+
+def test_the_tolerance_help_says_within_what_range_a_value_counts_as_achieved():
+    from chiso.plans.status import meets
+
+    text = str(Target._meta.get_field("tolerance").help_text)
+    assert "“bằng”" in text and "từ 98 đến 102 là đạt" in text and '"' not in text
+    assert meets(Target.Comparison.EQUAL, 98, 100, 2) and meets(Target.Comparison.EQUAL, 102, 100, 2)
+    assert not meets(Target.Comparison.EQUAL, 97.9, 100, 2)
+    assert '"' not in str(Target._meta.get_field("metric").help_text)
