@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from chiso.metrics.models import Evidence, Period
 from chiso.metrics.periods import PeriodError
+from chiso.orgs import permissions
 from chiso.orgs.models import OrgUnit
 
 from . import access, charts, progress
@@ -85,7 +86,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             walk(p.pk, depth + 1)
 
     walk(None, 0)
-    return render(request, "plans/plan_list.html", {"rows": rows})
+    can_create = permissions.units_for(request.user, "manage").exists()
+    return render(request, "plans/plan_list.html", {"rows": rows, "can_create": can_create})
 
 
 # --- one plan --------------------------------------------------------------------------------
