@@ -37,8 +37,13 @@ def items_for(user, user_roles: set[str], current_path: str = "") -> list[dict]:
         if not item.visible_to(user, user_roles):
             continue
         url = reverse(item.url_name)
-        active = current_path == url or (url != "/" and current_path.startswith(url))
-        out.append({"key": item.key, "label": item.label, "url": url, "active": active})
+        out.append({"key": item.key, "label": item.label, "url": url, "active": False})
+    # The current page belongs to the entry with the longest matching address, so that
+    # /ke-hoach/viec-can-lam/ marks "Việc cần làm", not also "Kế hoạch" (/ke-hoach/).
+    matches = [e for e in out if current_path == e["url"]
+               or (e["url"] != "/" and current_path.startswith(e["url"]))]
+    if matches:
+        max(matches, key=lambda e: len(e["url"]))["active"] = True
     return out
 
 

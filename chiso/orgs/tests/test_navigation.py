@@ -69,3 +69,14 @@ def test_unit_level_roles_get_a_link_to_their_unit(client, people, role, has_my_
     assert ('data-nav="my_unit"' in html) == has_my_unit
     if has_my_unit:
         assert reverse("unit_detail", args=["C1"]) in html
+
+
+def test_only_the_most_specific_menu_entry_is_current(people):
+    from chiso.orgs import navigation
+    from chiso.orgs.permissions import roles
+
+    user = people["reporter"]
+    items = navigation.items_for(user, roles(user), "/ke-hoach/viec-can-lam/")
+    assert [i["key"] for i in items if i["active"]] == ["plans_inbox"]
+    items = navigation.items_for(user, roles(user), "/ke-hoach/3/")
+    assert [i["key"] for i in items if i["active"]] == ["plans"]
