@@ -19,16 +19,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from _databases import run_on_each_database  # noqa: E402  (bench/ is on the path)
+
 N_COMPONENTS = 100
 # The eight scored main indices of 922/QĐ-BTTTT with their max points and components
 # (about 100 in all); foundation ones count in every pillar.
@@ -210,13 +209,6 @@ def page(label: str, assessment, n_units: int) -> None:
           f"{ms_ref:.0f} ms")
 
 
-def run_child(db_url: str, label: str, n: int, var_dir: str) -> None:
-    env = {**os.environ, "DATABASE_URL": db_url, "CHISO_VAR_DIR": var_dir,
-           "DJANGO_SETTINGS_MODULE": "chiso.settings", "CHISO_ALLOW_DEFAULT_SECRET": "1"}
-    subprocess.run([sys.executable, __file__, "--child", label, "--units", str(n)],
-                   env=env, check=True)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--units", type=int, default=3400)
@@ -225,23 +217,7 @@ def main() -> None:
     if args.child:
         measure(args.child, args.units)
         return
-    with tempfile.TemporaryDirectory() as tmp:
-        run_child(f"sqlite:///{tmp}/bench.sqlite3", "SQLite", args.units, tmp)
-        url = os.environ.get("DATABASE_URL", "")
-        if url.startswith(("postgres://", "postgresql://")):
-            import psycopg
-
-            name = f"chiso_bench_assessments_{os.getpid()}"
-            base, _, _db = url.rpartition("/")
-            with psycopg.connect(url, autocommit=True) as conn:
-                conn.execute(f'CREATE DATABASE "{name}"')
-            try:
-                run_child(f"{base}/{name}", "PostgreSQL", args.units, tmp)
-            finally:
-                with psycopg.connect(url, autocommit=True) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        else:
-            print("[PostgreSQL] skipped: DATABASE_URL is not a PostgreSQL URL")
+    run_on_each_database(__file__, "assessments", ["--units", str(args.units)])
 
 
 if __name__ == "__main__":

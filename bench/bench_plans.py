@@ -19,14 +19,14 @@ import argparse
 import datetime as dt
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from _databases import run_on_each_database  # noqa: E402  (bench/ is on the path)
+
 REPEAT = 9
 AS_OF = dt.date(2025, 8, 15)  # mid-plan: most targets need a trend, the costly path
 N_COMMUNES, N_AGENCIES, N_TARGETS, N_TASKS = 100, 50, 300, 600
@@ -197,12 +197,6 @@ def measure(label: str) -> None:
           f"{cpu_ref:.1f} ms CPU; same statuses; speed-up ×{ms_ref / ms_fast:.1f}")
 
 
-def run_child(db_url: str, label: str, var_dir: str) -> None:
-    env = {**os.environ, "DATABASE_URL": db_url, "CHISO_VAR_DIR": var_dir,
-           "DJANGO_SETTINGS_MODULE": "chiso.settings", "CHISO_ALLOW_DEFAULT_SECRET": "1"}
-    subprocess.run([sys.executable, __file__, "--child", label], env=env, check=True)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--child", default="")
@@ -210,23 +204,7 @@ def main() -> None:
     if args.child:
         measure(args.child)
         return
-    with tempfile.TemporaryDirectory() as tmp:
-        run_child(f"sqlite:///{tmp}/bench.sqlite3", "SQLite", tmp)
-        url = os.environ.get("DATABASE_URL", "")
-        if url.startswith(("postgres://", "postgresql://")):
-            import psycopg
-
-            name = f"chiso_bench_plans_{os.getpid()}"
-            base, _, _db = url.rpartition("/")
-            with psycopg.connect(url, autocommit=True) as conn:
-                conn.execute(f'CREATE DATABASE "{name}"')
-            try:
-                run_child(f"{base}/{name}", "PostgreSQL", tmp)
-            finally:
-                with psycopg.connect(url, autocommit=True) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        else:
-            print("[PostgreSQL] skipped: DATABASE_URL is not a PostgreSQL URL")
+    run_on_each_database(__file__, "plans")
 
 
 if __name__ == "__main__":

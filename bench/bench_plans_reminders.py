@@ -20,15 +20,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import subprocess
 import sys
-import tempfile
 import time
 import zoneinfo
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from _databases import run_on_each_database  # noqa: E402  (bench/ is on the path)
+
 sys.path.insert(0, str(ROOT / "bench"))
 REPEAT = 5
 
@@ -112,33 +112,11 @@ def measure(label: str) -> None:
           f"time: {ms_ref:.1f} ms; same items; speed-up ×{ms_ref / ms_bulk:.1f}")
 
 
-def run_child(db_url: str, label: str, var_dir: str) -> None:
-    env = {**os.environ, "DATABASE_URL": db_url, "CHISO_VAR_DIR": var_dir,
-           "DJANGO_SETTINGS_MODULE": "chiso.settings", "CHISO_ALLOW_DEFAULT_SECRET": "1"}
-    subprocess.run([sys.executable, __file__, "--child", label], env=env, check=True)
-
-
 def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "--child":
         measure(sys.argv[2])
         return
-    with tempfile.TemporaryDirectory() as tmp:
-        run_child(f"sqlite:///{tmp}/bench.sqlite3", "SQLite", tmp)
-        url = os.environ.get("DATABASE_URL", "")
-        if not url.startswith(("postgres://", "postgresql://")):
-            print("[PostgreSQL] skipped: DATABASE_URL is not a PostgreSQL URL")
-            return
-        import psycopg
-
-        name = f"chiso_bench_remind_{os.getpid()}"
-        base, _, _db = url.rpartition("/")
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        try:
-            run_child(f"{base}/{name}", "PostgreSQL", tmp)
-        finally:
-            with psycopg.connect(url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    run_on_each_database(__file__, "remind")
 
 
 if __name__ == "__main__":

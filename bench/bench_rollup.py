@@ -12,16 +12,15 @@ Run: ``.venv/bin/python bench/bench_rollup.py`` (``--communes 500`` for a quick 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from _databases import run_on_each_database  # noqa: E402  (bench/ is on the path)
+
 MONTHS = [f"{y}-{m:02d}" for y in (2024, 2025) for m in range(1, 13)]
 REPEAT = 15
 
@@ -127,13 +126,6 @@ def measure(label: str, n_communes: int) -> None:
           f"{value:.6f} % = {ref_value:.6f} %; speed-up ×{ms_ref / ms_two:.1f}")
 
 
-def run_child(db_url: str, label: str, n: int, var_dir: str) -> None:
-    env = {**os.environ, "DATABASE_URL": db_url, "CHISO_VAR_DIR": var_dir,
-           "DJANGO_SETTINGS_MODULE": "chiso.settings", "CHISO_ALLOW_DEFAULT_SECRET": "1"}
-    subprocess.run([sys.executable, __file__, "--child", label, "--communes", str(n)],
-                   env=env, check=True)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--communes", type=int, default=3300)
@@ -142,23 +134,7 @@ def main() -> None:
     if args.child:
         measure(args.child, args.communes)
         return
-    with tempfile.TemporaryDirectory() as tmp:
-        run_child(f"sqlite:///{tmp}/bench.sqlite3", "SQLite", args.communes, tmp)
-        url = os.environ.get("DATABASE_URL", "")
-        if url.startswith(("postgres://", "postgresql://")):
-            import psycopg
-
-            name = f"chiso_bench_rollup_{os.getpid()}"
-            base, _, _db = url.rpartition("/")
-            with psycopg.connect(url, autocommit=True) as conn:
-                conn.execute(f'CREATE DATABASE "{name}"')
-            try:
-                run_child(f"{base}/{name}", "PostgreSQL", args.communes, tmp)
-            finally:
-                with psycopg.connect(url, autocommit=True) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        else:
-            print("[PostgreSQL] skipped: DATABASE_URL is not a PostgreSQL URL")
+    run_on_each_database(__file__, "rollup", ["--communes", str(args.communes)])
 
 
 if __name__ == "__main__":
