@@ -4,7 +4,6 @@ retry and Last-Event-ID replay."""
 from __future__ import annotations
 
 import asyncio
-import threading
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -16,27 +15,11 @@ from django.test import RequestFactory
 from chiso.dashboards import stream
 from chiso.dashboards.models import Event as EventRow
 from chiso.lib import events
+from chiso.lib.testing import run_async as run
 
 ROLES = ["admin", "leader", "reviewer", "head", "reporter"]
 
 
-def run(coro):
-    """asyncio.run in a thread of its own: Playwright's sync API (browser tests earlier in
-    the same session) leaves an event loop running in the main thread."""
-    out: dict = {}
-
-    def target():
-        try:
-            out["value"] = asyncio.run(coro)
-        except BaseException as exc:  # re-raised in the test's thread
-            out["error"] = exc
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    if "error" in out:
-        raise out["error"]
-    return out.get("value")
 
 
 def ev(i, path, public=False, kind="value.accepted"):

@@ -8,7 +8,6 @@ NOTIFY and the LISTEN connection.
 from __future__ import annotations
 
 import asyncio
-import threading
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -16,26 +15,8 @@ from django.db import connections, transaction
 
 from chiso.dashboards.models import Event as EventRow
 from chiso.lib import events
+from chiso.lib.testing import run_async as run
 from chiso.orgs.models import OrgUnit
-
-
-def run(coro):
-    """asyncio.run in a thread of its own: Playwright's sync API (browser tests earlier in
-    the same session) leaves an event loop running in the main thread."""
-    out: dict = {}
-
-    def target():
-        try:
-            out["value"] = asyncio.run(coro)
-        except BaseException as exc:  # re-raised in the test's thread
-            out["error"] = exc
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    if "error" in out:
-        raise out["error"]
-    return out.get("value")
 
 
 def test_publish_waits_for_the_commit(db, django_capture_on_commit_callbacks):

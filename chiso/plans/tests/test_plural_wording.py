@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import trans_real
+from django.utils import timezone
 
+from chiso.lib.testing import english_with
 from chiso.plans.models import Task
 
 from .fixtures import make_target
@@ -25,17 +25,8 @@ ENTRIES = {
 
 @pytest.fixture
 def english():
-    with translation.override("en"):
-        catalog = trans_real.translation("en")._catalog
-        saved = {key: catalog.get(key) for key in ENTRIES}
-        for key, text in ENTRIES.items():
-            catalog[key] = text
+    with english_with(ENTRIES):
         yield
-        for key, text in saved.items():
-            if text is None:
-                del catalog._catalogs[0][key]
-            else:
-                catalog[key] = text
 
 
 def test_the_plan_page_counts_targets_tasks_and_days_late_in_plural_forms(

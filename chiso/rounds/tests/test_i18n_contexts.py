@@ -6,9 +6,8 @@ catalogue, so the test does not depend on the lead's .po file."""
 import datetime as dt
 
 import pytest
-from django.utils import translation
-from django.utils.translation import trans_real
 
+from chiso.lib.testing import english_with
 from chiso.metrics.models import Metric
 from chiso.rounds.models import ReportingRound
 from chiso.rounds.reminders import _message
@@ -27,17 +26,8 @@ ENTRIES = {
 
 @pytest.fixture
 def english():
-    with translation.override("en"):
-        catalog = trans_real.translation("en")._catalog
-        saved = {key: catalog.get(key) for key in ENTRIES}
-        for key, text in ENTRIES.items():
-            catalog[key] = text
+    with english_with(ENTRIES):
         yield
-        for key, text in saved.items():
-            if text is None:
-                del catalog._catalogs[0][key]
-            else:
-                catalog[key] = text
 
 
 def test_a_round_and_a_frequency_are_translated_apart(english):

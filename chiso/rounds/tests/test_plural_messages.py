@@ -4,9 +4,8 @@ Checked with entries added to the English catalogue, so the test does not depend
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import trans_real
 
+from chiso.lib.testing import english_with
 from chiso.rounds import workflow
 
 from .conftest import BEFORE
@@ -21,17 +20,8 @@ ENTRIES = {
 
 @pytest.fixture
 def english():
-    with translation.override("en"):
-        catalog = trans_real.translation("en")._catalog
-        saved = {key: catalog.get(key) for key in ENTRIES}
-        for key, text in ENTRIES.items():
-            catalog[key] = text
+    with english_with(ENTRIES):
         yield
-        for key, text in saved.items():
-            if text is None:
-                del catalog._catalogs[0][key]
-            else:
-                catalog[key] = text
 
 
 def test_locking_says_how_many_forms_in_a_plural_form(english, client, submitted, people, round):
