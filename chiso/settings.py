@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "chiso.assessments",
     "chiso.plans",
     "chiso.dashboards",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +213,19 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "chiso <khong-tra-loi@chiso.invalid>")
 # The address people reach the app at, for links in e-mails.
 CHISO_SITE_URL = os.environ.get("CHISO_SITE_URL", "http://127.0.0.1:8000")
+
+# Background work (imports of large files) through django-tasks, see docs/import-jobs.md.
+# CHISO_TASKS_BACKEND: thread (default: a daemon thread of the server process), database
+# (django-tasks-db; run `chiso db_worker` beside the server) or immediate (in the request).
+TASK_BACKENDS = {"thread": "chiso.lib.tasks.ThreadBackend",
+                 "database": "django_tasks_db.DatabaseBackend",
+                 "immediate": "django_tasks.backends.immediate.ImmediateBackend"}
+_tasks_backend = os.environ.get("CHISO_TASKS_BACKEND", "thread")
+if _tasks_backend not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"CHISO_TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[_tasks_backend]}}
+# Uploads larger than this (bytes) are imported as a background job with a progress bar.
+CHISO_IMPORT_BACKGROUND_BYTES = int(os.environ.get("CHISO_IMPORT_BACKGROUND_BYTES", 1024 * 1024))
 
 LOGGING = {
     "version": 1,
