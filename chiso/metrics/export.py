@@ -1,4 +1,4 @@
-"""Export of values (CSV, XLSX) and the per-unit Excel template to fill.
+"""Export of values (CSV, XLSX, DHIS2 JSON and CSV) and the per-unit Excel template to fill.
 
 Files have the columns that `intake` reads back, so an export is also a valid import (a
 round trip); the "Phiên bản" column carries each value's version, and on the way back in a
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -144,6 +145,46 @@ def xlsx_bytes(values: Iterable[DataValue]) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+# --- DHIS2 dataValueSets (the mapping is in `dhis2`) ----------------------------------
+def _stream(values: Iterable[DataValue]) -> Iterable[DataValue]:
+    if isinstance(values, QuerySet):
+        return values.select_related("updated_by").iterator(chunk_size=2000)
+    return values
+
+
+def dhis2_json_chunks(values: Iterable[DataValue]) -> Iterator[str]:
+    """A dataValueSets JSON document, piece by piece (a streaming response, a file)."""
+    import json
+
+    from . import dhis2
+
+    yield '{"dataValues": ['
+    first = True
+    for item in dhis2.data_values(_stream(values)):
+        yield ("\n" if first else ",\n") + json.dumps(item, ensure_ascii=False)
+        first = False
+    yield "\n]}\n"
+
+
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")  # a number as we write it: no formula
+
+
+def dhis2_csv_lines(values: Iterable[DataValue]) -> Iterator[str]:
+    """DHIS2's data value CSV (its column order and header). Text is neutralised as in
+    our CSV; DHIS2 would store the apostrophe, chiso's reader takes it off again."""
+    from . import dhis2
+
+    writer = csv.writer(_Echo())
+    yield writer.writerow(dhis2.CSV_COLUMNS)
+    for item in dhis2.data_values(_stream(values)):
+        yield writer.writerow([
+            neutralise(item["dataElement"]), item["period"], neutralise(item["orgUnit"]),
+            item.get("categoryOptionCombo", ""), "",
+            item["value"] if _PLAIN_NUMBER.fullmatch(item["value"]) else neutralise(item["value"]),
+            neutralise(item["storedBy"]), item["lastUpdated"], neutralise(item.get("comment", "")),
+            "false"])
 
 
 # --- the template to fill ----------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Reading value files (CSV and XLSX) into rows of raw cells, with errors that name the
+"""Reading value files (CSV and XLSX; DHIS2 JSON and CSV through `dhis2`) into rows of raw cells, with errors that name the
 sheet, row and column. No database access here: `intake` turns the rows into values.
 
 Guarantees kept at this level:
@@ -104,7 +104,7 @@ class Row:
 class Table:
     """What a file holds: its rows, or the errors that stop it from being read."""
 
-    fmt: str  # "csv" or "xlsx"
+    fmt: str  # "csv", "xlsx", or dhis2's "dhis2-json", "dhis2-csv"
     rows: list[Row] = field(default_factory=list)
     errors: list[CellError] = field(default_factory=list)
     columns: set[str] = field(default_factory=set)
@@ -121,6 +121,8 @@ class FileRejected(Exception):
 def detect_format(name: str, head: bytes) -> str:
     if head.startswith(b"PK\x03\x04") or name.lower().endswith((".xlsx", ".xlsm")):
         return "xlsx"
+    if name.lower().endswith(".json") or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        return "json"  # a DHIS2 dataValueSets document
     return "csv"
 
 
@@ -138,8 +140,15 @@ def read_table(fileobj: IO[bytes], name: str = "", size: int | None = None) -> T
     fileobj.seek(0)
     if size == 0:
         raise FileRejected(_("Tệp rỗng."))
-    if detect_format(name, head) == "xlsx":
+    fmt = detect_format(name, head)
+    if fmt == "xlsx":
         return _read_xlsx(fileobj)
+    from . import dhis2  # here: dhis2 builds on this module's rows and errors
+
+    if fmt == "json":
+        return dhis2.read_table(fileobj, dhis2.JSON)
+    if dhis2.looks_like_dhis2_csv(fileobj):
+        return dhis2.read_table(fileobj, dhis2.CSV)
     return _read_csv(fileobj)
 
 
