@@ -1,20 +1,21 @@
-"""Pages under a unit for files of values: upload (with the result and its errors), export
-and the template to fill. Linked from the rounds pages; not in the main navigation."""
+"""Pages under a unit for files of values: upload (with the result and its errors), import
+jobs for large files (`jobs`: progress bar, then the same result), export and the template
+to fill. Linked from the rounds pages; not in the main navigation."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from chiso.orgs import permissions
 from chiso.orgs.models import OrgUnit
 
-from . import export
+from . import export, jobs
 from . import periods as P
-from .intake import import_file
+from .intake import IntakeResult, import_file
 from .models import Metric, Period
 from .tabular import MAX_BYTES, MAX_ERRORS
 
@@ -28,24 +29,67 @@ def _period_or_404(code: str) -> Period:
         raise Http404(_("Mã kỳ không hợp lệ.")) from None
 
 
+def _result_context(result: IntakeResult, file_name: str, error_count: int | None = None) -> dict:
+    """What `metrics/import_job_result.html` shows, after a direct import or a job."""
+    count = len(result.errors) if error_count is None else error_count
+    return {"result": result, "file_name": file_name, "error_count": count,
+            "errors": result.errors[:MAX_ERRORS], "more_errors": max(0, count - MAX_ERRORS)}
+
+
 @login_required
 @permissions.unit_permission("edit_data")
 def upload(request: HttpRequest, unit: OrgUnit) -> HttpResponse:
-    context = {"unit": unit, "max_mb": MAX_BYTES // 1024 // 1024, "result": None}
+    jobs.sweep()
+    context = {"unit": unit, "max_mb": MAX_BYTES // 1024 // 1024, "result": None,
+               "background_mb": jobs.background_threshold() / 1024 / 1024}
+    status = 200
     if request.method == "POST":
         upload = request.FILES.get("tep")
+        dry_run = request.POST.get("thu") == "1"
         if upload is None:
             context["missing"] = True
+        elif jobs.should_run_in_background(upload.size or 0, request.POST.get("nen") == "1"):
+            job = jobs.start(upload, user=request.user, unit=unit, dry_run=dry_run)
+            return redirect("import_job", unit.code, job.pk)
         else:
             # The size is known from the upload handler before a byte is parsed.
             result = import_file(upload.file, upload.name, user=request.user, size=upload.size,
-                                 within=unit, dry_run=request.POST.get("thu") == "1")
-            context.update(result=result, file_name=upload.name,
-                           errors=result.errors[:MAX_ERRORS],
-                           more_errors=max(0, len(result.errors) - MAX_ERRORS))
-        status = 200 if context["result"] is None or context["result"].ok else 422
-        return render(request, "metrics/intake_upload.html", context, status=status)
-    return render(request, "metrics/intake_upload.html", context)
+                                 within=unit, dry_run=dry_run)
+            context.update(_result_context(result, upload.name))
+            status = 200 if result.ok else 422
+    context["jobs"] = jobs.recent_for(request.user, unit)
+    return render(request, "metrics/intake_upload.html", context, status=status)
+
+
+def _job_or_404(request: HttpRequest, code: str, pk: int):
+    """The job, if this user may see it (see `jobs`); 404 alike for absent and hidden."""
+    jobs.sweep()
+    return get_object_or_404(jobs.visible_to(request.user).select_related("unit", "user"),
+                             pk=pk, unit__code=code)
+
+
+def _job_context(job) -> dict:
+    context = {"job": job, "unit": job.unit, "percent": jobs.percent(job),
+               "progress_text": jobs.progress_text(job), "result": None}
+    if job.state in (job.State.DONE, job.State.FAILED) and job.result:
+        context.update(_result_context(jobs.result_from_json(job.result), job.file_name,
+                                       job.result.get("error_count")))
+    return context
+
+
+@require_GET
+@login_required
+def import_job(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    job = _job_or_404(request, code, pk)
+    return render(request, "metrics/import_job.html", _job_context(job))
+
+
+@require_GET
+@login_required
+def import_job_status(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """The job page's progress part, polled by htmx every second until the job ends."""
+    job = _job_or_404(request, code, pk)
+    return render(request, "metrics/import_job_status.html", _job_context(job))
 
 
 @require_GET

@@ -417,3 +417,61 @@ class Evidence(models.Model):
         if self.document_date:
             parts.append(_("ngày %(d)s") % {"d": self.document_date.strftime("%d/%m/%Y")})
         return " ".join(str(p) for p in parts) or self.url
+
+
+# --- import jobs -------------------------------------------------------------------------
+def import_job_path(instance: ImportJob, filename: str) -> str:
+    """`imports/<random>/<random>.<ext>`: outside anything served, not guessable; the
+    original name is kept in `file_name` only."""
+    ext = PurePath(filename).suffix.lower()[:10]
+    return f"imports/{secrets.token_hex(8)}/{secrets.token_urlsafe(24)}{ext}"
+
+
+class ImportJob(models.Model):
+    """A file of values imported in the background (`chiso.metrics.jobs`), with how far it is.
+
+    The uploaded file is kept under MEDIA_ROOT/imports/ only while the job needs it: it is
+    deleted when the job ends (done, failed or found interrupted). `result` holds the
+    counts and the first MAX_ERRORS problems (with `error_count`, all of them counted).
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("đang chờ")
+        RUNNING = "running", _("đang chạy")
+        DONE = "done", _("đã xong")
+        FAILED = "failed", _("bị từ chối")
+        INTERRUPTED = "interrupted", _("bị gián đoạn")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+", verbose_name=_("người tải lên"))
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("đơn vị"))
+    file_name = models.CharField(_("tên tệp gốc"), max_length=255)
+    file = models.FileField(_("tệp"), upload_to=import_job_path, max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"), default=0)
+    dry_run = models.BooleanField(_("chỉ kiểm tra"), default=False)
+    state = models.CharField(_("tình trạng"), max_length=12, choices=State.choices,
+                             default=State.QUEUED)
+    phase = models.CharField(_("bước"), max_length=8, blank=True)  # intake's progress phase
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    result = models.JSONField(_("kết quả"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("lúc tải lên"), default=timezone.now)
+    started_at = models.DateTimeField(_("lúc bắt đầu"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("lúc kết thúc"), null=True, blank=True)
+    # Touched with every progress report: a running job not touched for long has died.
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("việc nhập tệp")
+        verbose_name_plural = _("việc nhập tệp")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "unit", "-created_at"]),
+                   models.Index(fields=["state", "updated_at"])]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED, self.State.INTERRUPTED)
