@@ -248,6 +248,125 @@ def post_values_bulk(request: HttpRequest, payload: BulkIn):
     return Status(status, {"detail": detail, "errors": errors})
 
 
+# --- DHIS2 dataValueSets (mapping: chiso.metrics.dhis2, docs/data-exchange.md) ----------
+class Dhis2Value(Schema):
+    dataElement: str
+    period: str
+    orgUnit: str
+    categoryOptionCombo: str | None = None
+    value: str
+    storedBy: str | None = None
+    created: str | None = None
+    lastUpdated: str | None = None
+    comment: str | None = None
+    followup: bool | None = None
+
+
+class Dhis2ValueSet(Schema):
+    dataValues: list[Dhis2Value]
+
+
+class Dhis2Count(Schema):
+    imported: int
+    updated: int
+    ignored: int
+    deleted: int
+
+
+class Dhis2Conflict(Schema):
+    object: str
+    value: str
+
+
+class Dhis2Summary(Schema):
+    responseType: str = "ImportSummary"
+    status: str
+    description: str
+    dryRun: bool
+    importCount: Dhis2Count
+    conflicts: list[Dhis2Conflict]
+
+
+class Dhis2Filter(Schema):
+    orgUnit: str | None = None
+    children: bool = False  # with orgUnit: its whole subtree, as DHIS2's `children=true`
+    period: str | None = None
+    dataElement: str | None = None
+
+
+@api.get("/dataValueSets", response=Dhis2ValueSet, tags=["dhis2"],
+         summary="Số liệu theo định dạng dataValueSets của DHIS2 (mã làm định danh)")
+def get_data_value_sets(request: HttpRequest, filters: Query[Dhis2Filter]):
+    from django.http import StreamingHttpResponse
+
+    from chiso.metrics import dhis2, export
+
+    units = permissions.units_for(request.user, "view")
+    if filters.orgUnit:
+        root = _unit(filters.orgUnit, "view", request)
+        units = (units.filter(path__startswith=root.path) if filters.children
+                 else units.filter(pk=root.pk))
+    qs = export.values_for(units, metric=_metric(filters.dataElement) if filters.dataElement
+                           else None)
+    if filters.period:
+        try:
+            qs = qs.filter(period__code=dhis2.period_from_dhis2(filters.period))
+        except P.PeriodError as exc:
+            raise _unprocessable("period", _upper(str(exc))) from None
+    return StreamingHttpResponse(export.dhis2_json_chunks(qs), content_type="application/json")
+
+
+def _upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+@api.post("/dataValueSets", response={200: Dhis2Summary, 403: Dhis2Summary, 409: Dhis2Summary,
+                                      413: Dhis2Summary},
+          tags=["dhis2"], summary="Ghi số liệu dạng dataValueSets của DHIS2: tất cả hoặc không",
+          openapi_extra={"requestBody": {"required": True, "content": {
+              "application/json": {"schema": {"$ref": "#/components/schemas/Dhis2ValueSet"}},
+              "application/csv": {"schema": {"type": "string"}}}}})
+def post_data_value_sets(request: HttpRequest, dryRun: bool = False):  # noqa: N803 (DHIS2's)
+    """The body is a dataValueSets JSON document (or DHIS2's CSV with Content-Type
+    application/csv). The answer has the shape of DHIS2's import summary: imported =
+    created, updated, ignored = unchanged (or, on failure, every value: nothing is written),
+    and one conflict per problem, `object` naming the data value and field."""
+    from django.core.exceptions import RequestDataTooBig
+
+    from chiso.metrics import dhis2
+    from chiso.metrics.tabular import FileRejected
+
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        return Status(413, _summary(False, dryRun, _("Nội dung gửi lên quá lớn; hãy chia nhỏ.")))
+    try:
+        table = (dhis2.read_csv(body) if "csv" in request.content_type
+                 else dhis2.read_json(body))
+    except FileRejected as exc:
+        return Status(409, _summary(False, dryRun, exc.message,
+                                    [{"object": "", "value": exc.message}]))
+    result = dhis2.import_table(table, user=request.user, dry_run=dryRun)
+    if result.ok:
+        return Status(200, _summary(True, dryRun, _("Đã nhận %(n)s số liệu.") % {"n": result.rows},
+                                    counts=(result.created, result.updated, result.unchanged)))
+    conflicts = [{"object": table.path(e), "value": str(e)} for e in result.errors]
+    status = 403 if any(e.code == "permission" for e in result.errors) else 409
+    return Status(status, _summary(False, dryRun, _("Không số liệu nào được ghi: %(n)s lỗi.")
+                                   % {"n": len(conflicts)}, conflicts,
+                                   counts=(0, 0, result.rows)))
+
+
+def _summary(ok: bool, dry_run: bool, description: str, conflicts: list | None = None,
+             counts: tuple[int, int, int] = (0, 0, 0)) -> dict:
+    imported, updated, ignored = counts
+    return {"responseType": "ImportSummary", "status": "SUCCESS" if ok else "ERROR",
+            "description": description, "dryRun": dry_run,
+            "importCount": {"imported": imported, "updated": updated, "ignored": ignored,
+                            "deleted": 0},
+            "conflicts": conflicts or []}
+
+
 @api.exception_handler(Unprocessable)
 def _unprocessable_handler(request: HttpRequest, exc: Unprocessable):
     detail = "; ".join(e["message"] for e in exc.errors)

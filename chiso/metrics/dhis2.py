@@ -110,6 +110,7 @@ class Dhis2Error(CellError):
     trường “period”"."""
 
     where: str = ""
+    name: str = ""  # the data value's field ("period", "categoryOptionCombo"), if one
 
     def __str__(self) -> str:
         message = self.message[:1].upper() + self.message[1:]
@@ -136,6 +137,14 @@ class Dhis2Table(Table):
         text = _("Dòng %(n)s") % {"n": position}
         return text + (_(", cột “%(c)s”") % {"c": _csv_name(name)} if name else "")
 
+    def path(self, error: CellError) -> str:
+        """`dataValues[11].period` (JSON) or `12.period` (CSV line), for API conflicts."""
+        if error.row is None:
+            return ""
+        base = f"dataValues[{error.row - 1}]" if self.is_json else str(error.row)
+        name = getattr(error, "name", "")
+        return f"{base}.{name}" if name else base
+
     def locate(self, error: CellError) -> CellError:
         """An intake error (row = the row's line, column = a `tabular.COLUMNS` field) →
         the same error named by the data value's position and DHIS2 field."""
@@ -155,7 +164,7 @@ class Dhis2Table(Table):
                 if error.code == "required":
                     message = _missing_half(half)
         return Dhis2Error(message, position, column, None, error.code,
-                          where=self.where(position, name))
+                          where=self.where(position, name), name=name or "")
 
 
 def _csv_name(name: str | None) -> str:
@@ -294,7 +303,7 @@ def _collect(table: Dhis2Table, values: list[tuple[int, dict[str, Any]]],
 
     def err(position: int, name: str | None, message: str, column: str | None = None) -> None:
         table.errors.append(Dhis2Error(message, position, column, where=table.where(
-            position, name if table.is_json else _csv_name(name))))
+            position, name if table.is_json else _csv_name(name)), name=name or ""))
 
     for position, item in values:
         cells: dict[str, Any] = {}
