@@ -21,17 +21,13 @@ tasks to survive restarts use django-tasks-db's database backend and `chiso db_w
 
 from __future__ import annotations
 
-import logging
 import threading
-from typing import TypeVar
+from typing import ParamSpec, TypeVar
 
 from django.db import connections, transaction
 from django_tasks.backends.immediate import ImmediateBackend
 from django_tasks.base import Task, TaskResult, TaskResultStatus
 from django_tasks.utils import get_random_id
-from typing_extensions import ParamSpec
-
-logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -65,10 +61,8 @@ class ThreadBackend(ImmediateBackend):
 
     def _run(self, task_result: TaskResult) -> None:
         try:
-            self._execute_task(task_result)  # records success or the error and traceback
-            if task_result.status == TaskResultStatus.FAILED:
-                logger.error("Task %s failed:\n%s", task_result.task.module_path,
-                             task_result.errors[-1].traceback)
+            # Records success or the error with its traceback; django-tasks logs failures.
+            self._execute_task(task_result)
         finally:
             connections.close_all()
             with self._lock:
