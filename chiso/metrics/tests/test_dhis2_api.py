@@ -145,3 +145,13 @@ def test_a_reporter_of_c1_cannot_write_c3_even_beside_its_own(client, tokens, me
 def test_the_openapi_document_describes_both_endpoints(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert {"get", "post"} <= set(paths["/api/v1/dataValueSets"])
+
+
+def test_a_body_above_djangos_form_limit_is_read_and_above_ours_refused(client, tokens, metrics,
+                                                                        monkeypatch):
+    document = {"dataSet": "x" * 3_000_000, "orgUnit": "C1",  # over Django's 2,5 MB
+                "dataValues": [{"dataElement": "HS_TT", "period": "202405", "value": "2"}]}
+    assert post(client, tokens["reporter"], document)[0] == 200
+    monkeypatch.setattr("chiso.metrics.tabular.MAX_BYTES", 1000)
+    status, summary = post(client, tokens["reporter"], document)
+    assert status == 413 and "quá lớn" in summary["description"]
