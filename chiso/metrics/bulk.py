@@ -12,23 +12,21 @@ queries:
   when, source); identical data changes nothing and adds no history, as in `save_value`;
 - any problem raises before anything is written, and the caller's transaction rolls back.
 
-Updates go through bulk_update; new values and their first history entries are inserted
-with executemany from plain tuples (see `_insert_new`), which is what makes a
-100,000-value import take a couple of seconds.
+Updates go through bulk_update; new values are inserted with executemany from plain
+tuples and their first history entries by one INSERT … SELECT per chunk (see
+`_insert_new`), which is what makes a 100,000-value import take a couple of seconds.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from chiso.lib import events
+from chiso.lib import events, gcpause
 from chiso.orgs import permissions
 from chiso.orgs.models import OrgUnit
 
@@ -38,6 +36,7 @@ from .validation import clean
 UPDATE_FIELDS = ["value", "numerator", "denominator", "text", "comment", "state", "version",
                  "source", "updated_by", "updated_at"]
 CHUNK = 500  # ids per IN (...) list: well under every backend's parameter limit
+CHECK_STEP = 5000  # entries validated between two progress reports
 
 
 @dataclass
@@ -85,11 +84,16 @@ def _keys(entries: Sequence[Entry]) -> list[tuple[int, int, int]]:
     return [(e.metric.pk, e.unit.pk, e.period.pk) for e in entries]
 
 
-def check(entries: Sequence[Entry], user) -> tuple[list[dict], list[Problem]]:
-    """Validate and check permissions without touching values: (cleaned fields, problems)."""
+def check(entries: Sequence[Entry], user, progress=None) -> tuple[list[dict], list[Problem]]:
+    """Validate and check permissions without touching values: (cleaned fields, problems).
+
+    `progress("check", done, total)` is called every `CHECK_STEP` entries."""
     problems: list[Problem] = []
     cleaned: list[dict] = []
-    for entry in entries:
+    total = len(entries)
+    for done, entry in enumerate(entries):
+        if progress is not None and done % CHECK_STEP == 0:
+            progress("check", done, total)
         fields, issues = clean(entry.metric, entry.data)
         if "comment" not in entry.data:
             fields.pop("comment")  # keep an existing explanation unless one is sent
@@ -110,23 +114,30 @@ def check(entries: Sequence[Entry], user) -> tuple[list[dict], list[Problem]]:
                     problems.append(Problem(
                         entry.ref, None, f"Bạn không có quyền nhập số liệu cho {entry.unit.name} "
                                          f"({entry.unit.code}).", "permission"))
+    if progress is not None:
+        progress("check", total, total)
     return cleaned, problems
 
 
 def write_values(entries: Sequence[Entry], *, user, source: str, reason: str = "",
-                 is_illustrative: bool = False, batch_size: int = 2000) -> Counts:
+                 is_illustrative: bool = False, batch_size: int = 2000,
+                 cleaned: list[dict] | None = None) -> Counts:
     """Write `entries` all-or-nothing; raises BulkRejected listing every problem.
 
     `is_illustrative` marks the values created (the demo's); stored values keep theirs.
+    `cleaned` is what `check(entries, user)` returned without problems, when the caller
+    has checked them already (outside the write transaction, to hold the lock shorter).
     """
     if source not in Source.values:
         raise ValueError(f"Unknown source {source!r}")
-    cleaned, problems = check(entries, user)
-    if problems:
-        raise BulkRejected(problems)
+    if cleaned is None:
+        cleaned, problems = check(entries, user)
+        if problems:
+            raise BulkRejected(problems)
+    problems = []
     counts = Counts()
     keys = _keys(entries)
-    with transaction.atomic():
+    with gcpause.paused(), transaction.atomic():
         existing = _load_existing(keys)
         now = timezone.now()
         new_rows: list[tuple[tuple[int, int, int], Entry, dict]] = []
@@ -193,77 +204,78 @@ def _insert_sql(model, names: list[str]) -> str:
 
 def _insert_new(rows: list[tuple[tuple[int, int, int], Entry, dict]], *, user, source: str,
                 reason: str, now, is_illustrative: bool, batch_size: int) -> None:
-    """Insert new values and their first history entries with executemany.
+    """Insert new values with executemany, then their first history entries in SQL.
 
     Building 100,000 model instances and letting the ORM prepare each field is most of
     the cost of bulk_create; these rows are plain tuples of already-cleaned values, so
-    they go to the driver directly (two statements, executed in batches).
+    they go to the driver directly. The history entries are then written by the
+    database from the rows just inserted (`_insert_first_changes`): no ids to read back
+    and no second set of 100,000 tuples to build and bind.
     """
     at = connection.ops.adapt_datetimefield_value(now)
     user_id = user.pk if user is not None else None
     value_rows = []
-    change_news = []
     for key, entry, f in rows:
-        state = entry.state or State.DRAFT
-        comment = f.get("comment", "")
-        value, numerator, denominator = f["value"], f["numerator"], f["denominator"]
-        value_rows.append((*key, value, numerator, denominator, f["text"], comment, source,
-                           state, 1, is_illustrative, at, user_id, at))
-        change_news.append((state, _snapshot_json(value, numerator, denominator, f["text"],
-                                                  comment, state)))
+        value_rows.append((*key, f["value"], f["numerator"], f["denominator"], f["text"],
+                           f.get("comment", ""), source, entry.state or State.DRAFT, 1,
+                           is_illustrative, at, user_id, at))
     with connection.cursor() as cursor:
         sql = _insert_sql(DataValue, VALUE_COLUMNS)
         for start in range(0, len(value_rows), batch_size):
             cursor.executemany(sql, value_rows[start:start + batch_size])
-    ids = _ids_of([row[0] for row in rows])
-    change_rows = [(ids[key], 1, user_id, at, None, new, reason, source, "", state)
-                   for (key, _e, _f), (state, new) in zip(rows, change_news, strict=True)]
-    with connection.cursor() as cursor:
-        sql = _insert_sql(DataValueChange, CHANGE_COLUMNS)
-        for start in range(0, len(change_rows), batch_size):
-            cursor.executemany(sql, change_rows[start:start + batch_size])
+    _insert_first_changes([row[0] for row in rows], user_id=user_id, at=at, source=source,
+                          reason=reason)
 
 
-def _snapshot_json(value, numerator, denominator, text: str, comment: str, state: str) -> str:
-    """`DataValue.snapshot()` as JSON text, written directly: json.dumps of 100,000 small
-    dicts costs more than the inserts themselves. Numbers are quoted digits ("50") and
-    states plain words, so only the free texts need escaping. Both backends store the
-    text as JSON (SQLite as text, PostgreSQL casts the literal to jsonb)."""
-    # Written out for the three numbers rather than through a helper: this runs 100,000
-    # times in a large import, and function calls are most of its cost.
-    if value is not None:
-        value = f'"{_as_decimal(value).normalize():f}"'
-    if numerator is not None:
-        numerator = f'"{_as_decimal(numerator).normalize():f}"'
-    if denominator is not None:
-        denominator = f'"{_as_decimal(denominator).normalize():f}"'
-    return (f'{{"value": {value or "null"}, "numerator": {numerator or "null"}, '
-            f'"denominator": {denominator or "null"}, '
-            f'"text": {json.dumps(text) if text else EMPTY_JSON_TEXT}, '
-            f'"comment": {json.dumps(comment) if comment else EMPTY_JSON_TEXT}, '
-            f'"state": "{state}"}}')
+def _number_json(column: str) -> str:
+    """SQL for a stored number as `DataValue.snapshot()` writes it: "50", "12.5", never
+    "50.000000" or "5E+1". SQLite keeps decimals as integers or doubles: printing six
+    places (the field's decimal_places) and trimming zeros gives the digits Django reads
+    back; PostgreSQL's numeric has `trim_scale`."""
+    if connection.vendor == "postgresql":
+        return f"trim_scale({column})::text"
+    return (f"CASE WHEN {column} IS NULL THEN NULL "
+            f"ELSE rtrim(rtrim(printf('%.6f', {column}), '0'), '.') END")
 
 
-EMPTY_JSON_TEXT = '""'
+def _insert_first_changes(keys: list[tuple[int, int, int]], *, user_id, at, source: str,
+                          reason: str) -> None:
+    """Version 1 of the history for values just inserted with `created_at` = `at`.
 
-
-def _as_decimal(x) -> Decimal:
-    return x if isinstance(x, Decimal) else Decimal(str(x))
-
-
-def _ids_of(keys: list[tuple[int, int, int]]) -> dict[tuple[int, int, int], int]:
-    wanted = set(keys)
+    The rows are found by their keys (one statement per chunk of units, through the
+    unique index) and by what this insert wrote: version 1, created at `at` (to the
+    microsecond) by `user_id`. A row of the same keys inserted meanwhile by someone else
+    would have failed the unique constraint, so only ours match.
+    """
+    qn = connection.ops.quote_name
+    values, changes = DataValue._meta, DataValueChange._meta
+    col = {n: qn(values.get_field(n).column) for n in
+           ("metric", "unit", "period", "value", "numerator", "denominator", "text",
+            "comment", "state", "version", "created_at", "updated_by")}
+    build = "jsonb_build_object" if connection.vendor == "postgresql" else "json_object"
+    new = (f"{build}('value', {_number_json(col['value'])}, "
+           f"'numerator', {_number_json(col['numerator'])}, "
+           f"'denominator', {_number_json(col['denominator'])}, "
+           f"'text', {col['text']}, 'comment', {col['comment']}, 'state', {col['state']})")
+    targets = ", ".join(qn(changes.get_field(n).column) for n in CHANGE_COLUMNS)
     metric_ids = sorted({k[0] for k in keys})
     period_ids = sorted({k[2] for k in keys})
-    found: dict[tuple[int, int, int], int] = {}
-    for chunk in _chunks(sorted({k[1] for k in keys})):
-        for pk, *key in DataValue.objects.filter(
-                unit_id__in=chunk, metric_id__in=metric_ids, period_id__in=period_ids,
-        ).values_list("pk", "metric_id", "unit_id", "period_id"):
-            key = tuple(key)
-            if key in wanted:
-                found[key] = pk
-    return found
+    by_user = f"{col['updated_by']} = %s" if user_id is not None else \
+        f"{col['updated_by']} IS NULL"
+    with connection.cursor() as cursor:
+        for chunk in _chunks(sorted({k[1] for k in keys})):
+            sql = (
+                f"INSERT INTO {qn(changes.db_table)} ({targets}) "
+                f"SELECT {qn(values.pk.column)}, 1, {col['updated_by']}, %s, NULL, {new}, %s, "
+                f"%s, '', {col['state']} FROM {qn(values.db_table)} "
+                f"WHERE {col['metric']} IN ({', '.join(['%s'] * len(metric_ids))}) "
+                f"AND {col['unit']} IN ({', '.join(['%s'] * len(chunk))}) "
+                f"AND {col['period']} IN ({', '.join(['%s'] * len(period_ids))}) "
+                f"AND {col['version']} = 1 AND {col['created_at']} = %s AND {by_user}")
+            params = [at, reason, source, *metric_ids, *chunk, *period_ids, at]
+            if user_id is not None:
+                params.append(user_id)
+            cursor.execute(sql, params)
 
 
 def _load_existing(keys: list[tuple[int, int, int]]) -> dict[tuple[int, int, int], DataValue]:

@@ -12,12 +12,15 @@ transaction rolls back, including periods created for the file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
+from chiso.lib import gcpause
 from chiso.orgs.models import OrgUnit
 
 from . import periods as P
@@ -50,53 +53,78 @@ class IntakeResult:
         return len(self.errors)
 
 
+# progress(phase, done, total); phases "read", "check", "write", "done"
+Progress = Callable[[str, int, int], None]
+
+
 class _DryRun(Exception):
     pass
 
 
 def import_file(fileobj: IO[bytes], name: str = "", *, user, size: int | None = None,
-                within: OrgUnit | None = None, dry_run: bool = False) -> IntakeResult:
-    """Read and import one file; `within` restricts rows to a unit and its subtree."""
-    try:
-        table = read_table(fileobj, name, size)
-    except FileRejected as exc:
-        return IntakeResult(ok=False, errors=[CellError(exc.message)])
-    source = Source.EXCEL if table.fmt == "xlsx" else Source.CSV
-    result = import_rows(table.rows, user=user, source=source, within=within, dry_run=dry_run,
-                         has_comment="comment" in table.columns,
-                         has_version="version" in table.columns, read_errors=table.errors)
+                within: OrgUnit | None = None, dry_run: bool = False,
+                progress: Progress | None = None) -> IntakeResult:
+    """Read and import one file; `within` restricts rows to a unit and its subtree.
+
+    `progress(phase, done, total)` is told how far the import is (see `import_rows`).
+    """
+    with gcpause.paused():
+        try:
+            table = read_table(fileobj, name, size)
+        except FileRejected as exc:
+            return IntakeResult(ok=False, errors=[CellError(exc.message)])
+        if progress is not None:
+            progress("read", len(table.rows), len(table.rows))
+        source = Source.EXCEL if table.fmt == "xlsx" else Source.CSV
+        result = import_rows(table.rows, user=user, source=source, within=within,
+                             dry_run=dry_run, has_comment="comment" in table.columns,
+                             has_version="version" in table.columns,
+                             read_errors=table.errors, progress=progress)
     result.fmt = table.fmt
     return result
 
 
 def import_rows(rows: list[Row], *, user, source: str, within: OrgUnit | None = None,
                 dry_run: bool = False, has_comment: bool = True, has_version: bool = False,
-                blank_version: int | None = 0,
-                read_errors: list[CellError] | None = None) -> IntakeResult:
+                blank_version: int | None = 0, read_errors: list[CellError] | None = None,
+                progress: Progress | None = None) -> IntakeResult:
     """Import rows of raw cells (keys as in `tabular.COLUMNS`), all-or-nothing.
 
     With `has_version`, a row's "version" is the version it was issued with; a blank one
     means `blank_version` (0 for files, where the template leaves it blank when there was
     no value: one created meanwhile is a conflict; None for the API: do not check).
+
+    Codes are looked up and every row validated before the write transaction begins, so
+    the write lock is held only for the version check and the inserts (about a third of
+    the time), and `progress` is called between steps, outside any transaction of ours:
+    ("check", done, total) every few thousand rows, then ("write", 0, total) and
+    ("done", total, total). A job may save it to the database from there.
     """
+    report = progress or _no_progress
     errors: list[CellError] = list(read_errors or [])
     result = IntakeResult(ok=False, rows=len(rows), dry_run=dry_run)
     if not rows:
         result.errors = errors or [CellError(_("Không có dòng số liệu nào."))]
         return result
+    created_periods: list[int] = []
+    committed = False
     try:
-        with transaction.atomic():
-            entries = _entries(rows, errors, within, has_comment, has_version, blank_version)
-            if errors:
-                # Validate the rows that could be read too: the report lists every problem.
-                raise BulkRejected(check(entries, user)[1])
-            counts = write_values(entries, user=user, source=source)
-            if dry_run:
-                result.created, result.updated, result.unchanged = (
-                    counts.created, counts.updated, counts.unchanged)
-                raise _DryRun
+        with gcpause.paused():
+            entries = _entries(rows, errors, within, has_comment, has_version, blank_version,
+                               created_periods)
+            cleaned, problems = check(entries, user, progress=report)
+            if errors or problems:
+                raise BulkRejected(problems)
+            report("write", 0, len(entries))
+            with transaction.atomic():
+                counts = write_values(entries, user=user, source=source, cleaned=cleaned)
+                if dry_run:
+                    raise _DryRun
+            committed = True
     except _DryRun:
         result.ok = True
+        result.created, result.updated, result.unchanged = (
+            counts.created, counts.updated, counts.unchanged)
         return result
     except BulkRejected as exc:
         for p in exc.problems:
@@ -110,6 +138,10 @@ def import_rows(rows: list[Row], *, user, source: str, within: OrgUnit | None = 
         errors.sort(key=lambda e: (e.sheet or "", e.row or 0))
         result.errors = errors
         return result
+    finally:
+        if not committed:
+            _drop_unused_periods(created_periods)
+    report("done", len(entries), len(entries))
     result.ok = True
     result.created, result.updated, result.unchanged = (
         counts.created, counts.updated, counts.unchanged)
@@ -117,13 +149,19 @@ def import_rows(rows: list[Row], *, user, source: str, within: OrgUnit | None = 
     return result
 
 
+def _no_progress(phase: str, done: int, total: int) -> None:
+    pass
+
+
 def _upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
 def _entries(rows: list[Row], errors: list[CellError], within: OrgUnit | None,
-             has_comment: bool, has_version: bool, blank_version: int | None) -> list[Entry]:
-    """Rows → entries, with one query per lookup table; problems go to `errors`."""
+             has_comment: bool, has_version: bool, blank_version: int | None,
+             created_periods: list[int]) -> list[Entry]:
+    """Rows → entries, with one query per lookup table; problems go to `errors`; the ids
+    of periods created for the file go to `created_periods`."""
     def err(row: Row, column: str | None, message: str) -> None:
         errors.append(CellError(message, row.line, column, row.sheet))
 
@@ -138,7 +176,7 @@ def _entries(rows: list[Row], errors: list[CellError], within: OrgUnit | None,
     metrics: dict[str, Metric] = {}
     for chunk in _chunks(sorted(metric_codes)):
         metrics.update((m.code, m) for m in Metric.objects.filter(code__in=chunk))
-    periods = _periods({c[2] for c in codes} - {""})
+    periods = _periods({c[2] for c in codes} - {""}, created_periods)
 
     entries: list[Entry] = []
     seen: dict[tuple[int, int, int], int] = {}
@@ -213,8 +251,9 @@ def _data(metric: Metric, cells: dict[str, Any], has_comment: bool) -> dict[str,
     return data
 
 
-def _periods(codes: set[str]) -> dict[str, Period | str]:
-    """Code as written → Period (created if new) or the Vietnamese reason it is invalid."""
+def _periods(codes: set[str], created: list[int]) -> dict[str, Period | str]:
+    """Code as written → Period (created if new, its id added to `created`) or the
+    Vietnamese reason it is invalid."""
     out: dict[str, Period | str] = {}
     canonical: dict[str, str] = {}
     for code in codes:
@@ -226,5 +265,17 @@ def _periods(codes: set[str]) -> dict[str, Period | str]:
     for written, code in canonical.items():
         if code not in stored:
             stored[code] = Period.objects.for_code(code)
+            created.append(stored[code].pk)
         out[written] = stored[code]
     return out
+
+
+def _drop_unused_periods(ids: list[int]) -> None:
+    """Remove the periods a failed or dry-run import created, so that it leaves nothing
+    behind; one that something else has used meanwhile stays (it is protected)."""
+    for period in Period.objects.filter(pk__in=ids):
+        try:
+            with transaction.atomic():
+                period.delete()
+        except ProtectedError:
+            pass

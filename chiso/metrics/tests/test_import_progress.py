@@ -1,0 +1,74 @@
+"""An import tells how far it is, from outside its write transaction, and a failed or
+dry-run import leaves no period behind."""
+
+import gc
+
+import pytest
+from django.db import connection
+
+from chiso.lib import gcpause
+from chiso.metrics.intake import import_file
+from chiso.metrics.models import DataValue, Period
+
+from .intake_helpers import csv_file
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_goes_read_check_write_done_outside_any_transaction(metrics, people, tree):
+    seen = []
+
+    def progress(phase, done, total):
+        seen.append((phase, done, total, connection.in_atomic_block))
+
+    data = [["C1", "HS_TT", f"2025-{m:02d}", str(m), "", "", ""] for m in range(1, 13)]
+    result = import_file(csv_file(data), "t.csv", user=people["admin"], progress=progress)
+    assert result.ok and result.created == 12
+    assert [s[0] for s in seen] == ["read", "check", "check", "write", "done"]
+    assert seen[0][1:3] == (12, 12) and seen[-1][1:3] == (12, 12)
+    assert seen[3][1:3] == (0, 12)
+    assert not any(s[3] for s in seen)
+
+
+def test_failed_import_leaves_no_new_period(metrics, people, tree):
+    before = set(Period.objects.values_list("code", flat=True))
+    data = [["C1", "HS_TT", "2031-05", "4", "", "", ""],
+            ["C1", "HS_TT", "2031-06", "-1", "", "", ""]]  # below the minimum: rejected
+    result = import_file(csv_file(data), "t.csv", user=people["admin"])
+    assert not result.ok and result.errors[0].row == 3
+    assert set(Period.objects.values_list("code", flat=True)) == before
+    assert not DataValue.objects.exists()
+
+
+def test_dry_run_leaves_no_new_period(metrics, people, tree):
+    data = [["C1", "HS_TT", "2031-05", "4", "", "", ""]]
+    result = import_file(csv_file(data), "t.csv", user=people["admin"], dry_run=True)
+    assert result.ok and result.created == 1
+    assert not Period.objects.filter(code="2031-05").exists()
+    assert not DataValue.objects.exists()
+
+
+def test_a_period_already_in_use_is_kept_after_a_failed_import(metrics, people, tree):
+    Period.objects.for_code("2031-05")
+    data = [["C1", "HS_TT", "2031-05", "-4", "", "", ""]]
+    assert not import_file(csv_file(data), "t.csv", user=people["admin"]).ok
+    assert Period.objects.filter(code="2031-05").exists()
+
+
+def test_collector_is_paused_inside_and_restored_after_nested_pauses():
+    assert gc.isenabled()
+    with gcpause.paused():
+        assert not gc.isenabled()
+        with gcpause.paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_collector_stays_off_if_it_was_off():
+    gc.disable()
+    try:
+        with gcpause.paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
