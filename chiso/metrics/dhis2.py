@@ -32,6 +32,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from operator import itemgetter
 from typing import IO, TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
@@ -253,7 +254,7 @@ def from_document(document: Any) -> Dhis2Table:
             table.errors.append(Dhis2Error(
                 _("phải là một đối tượng JSON."), position, where=table.where(position, None)))
             continue
-        values.append((position, {**defaults, **item}))
+        values.append((position, {**defaults, **item} if defaults else item))
     _collect(table, values, has_comment=any(
         "comment" in item for item in items if isinstance(item, dict)))
     return table
@@ -279,11 +280,18 @@ def read_csv(data: bytes) -> Dhis2Table:
             raise FileRejected(_("Tệp CSV DHIS2 thiếu cột: %(c)s. Dòng đầu là tiêu đề: %(h)s.")
                                % {"c": ", ".join(missing), "h": ",".join(CSV_COLUMNS)})
         values: list[tuple[int, dict[str, Any]]] = []
+        fields = list(names.values())
+        width = max(names) + 1
+        pick = (itemgetter(*names) if len(names) > 1 else lambda r: (r[next(iter(names))],))
         for record in reader:
-            if not "".join(record).strip():
+            joined = "".join(record)
+            if not joined.strip():
                 continue
-            item = {name: unquote(record[i]) if i < len(record) else None
-                    for i, name in names.items()}
+            if len(record) < width:
+                record = record + [None] * (width - len(record))
+            item = dict(zip(fields, pick(record), strict=True))
+            if "'" in joined:  # rarely: only then can a cell carry export's apostrophe
+                item = {name: unquote(value) for name, value in item.items()}
             values.append((reader.line_num, item))
     except csv.Error as exc:
         raise FileRejected(_("Tệp CSV bị lỗi định dạng: %(e)s") % {"e": exc}) from None
@@ -298,6 +306,7 @@ def _collect(table: Dhis2Table, values: list[tuple[int, dict[str, Any]]],
              has_comment: bool) -> None:
     """Check each data value's fields and merge percentage halves into rows."""
     rows: dict[tuple[str, str, str], Row] = {}
+    periods: dict[str, str | P.PeriodError] = {}
     if has_comment:
         table.columns.add("comment")
 
@@ -319,11 +328,18 @@ def _collect(table: Dhis2Table, values: list[tuple[int, dict[str, Any]]],
             else:
                 cells[JSON_FIELDS[name]] = raw.strip()
         if "period" in cells:
-            try:
-                cells["period"] = period_from_dhis2(cells["period"])
-            except P.PeriodError as exc:
-                err(position, "period", str(exc), "period")
+            period = periods.get(cells["period"])
+            if period is None:  # once per code: a file repeats a handful of periods
+                try:
+                    period = period_from_dhis2(cells["period"])
+                except P.PeriodError as exc:
+                    period = exc
+                periods[cells["period"]] = period
+            if isinstance(period, P.PeriodError):
+                err(position, "period", str(period), "period")
                 ok = False
+            else:
+                cells["period"] = period
         combo = item.get("categoryOptionCombo")
         combo = combo.strip() if isinstance(combo, str) else combo
         part = None

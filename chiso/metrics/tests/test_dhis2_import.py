@@ -212,3 +212,14 @@ def test_another_units_values_are_refused_for_a_reporter(people, metrics):
     assert [(e.row, e.code) for e in result.errors] == [(2, "permission")]
     assert "Giá trị thứ 2 (dataValues[1])" in str(result.errors[0])
     assert not DataValue.objects.exists()
+
+
+def test_the_upload_pages_reader_recognises_dhis2_files(people, metrics):
+    """`intake.import_file` (the upload page, the background import) reads through
+    `tabular.read_table`, which recognises DHIS2 JSON and CSV."""
+    from chiso.metrics.intake import import_file
+
+    result = import_file(as_file(GOOD), "tu-dhis2.json", user=people["reporter"])
+    assert result.ok and result.created == 6
+    result = import_file(io.BytesIO(CSV_TEXT.encode()), "tu-dhis2.csv", user=people["reporter"])
+    assert result.ok and (result.created, result.updated, result.unchanged) == (0, 1, 3)
