@@ -63,9 +63,9 @@ def upload(request: HttpRequest, unit: OrgUnit) -> HttpResponse:
 
 def _job_or_404(request: HttpRequest, code: str, pk: int):
     """The job, if this user may see it (see `jobs`); 404 alike for absent and hidden."""
-    jobs.sweep()
-    return get_object_or_404(jobs.visible_to(request.user).select_related("unit", "user"),
-                             pk=pk, unit__code=code)
+    job = get_object_or_404(jobs.visible_to(request.user).select_related("unit", "user"),
+                            pk=pk, unit__code=code)
+    return jobs.check_interrupted(job)
 
 
 def _job_context(job) -> dict:

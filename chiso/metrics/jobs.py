@@ -108,27 +108,42 @@ def delete_file(job: ImportJob) -> None:
     ImportJob.objects.filter(pk=job.pk).update(file="")
 
 
-def sweep(now: dt.datetime | None = None) -> int:
-    """Mark silent jobs interrupted (deleting their files) and forget old jobs.
+def _silent_states() -> list[str]:
+    """States in which a job left alone too long has died. A queued job only where the
+    queue dies with the process (the thread backend); a database queue keeps it for its
+    worker however long that takes."""
+    return [S.RUNNING] if default_task_backend.supports_get_result else [S.RUNNING, S.QUEUED]
 
-    A queued job is silent only where the queue dies with the process (the thread
-    backend); a database queue keeps it for its worker however long that takes.
-    """
+
+def _interrupt(job: ImportJob, now: dt.datetime) -> bool:
+    # Conditional: a job that reported meanwhile is left alone.
+    if ImportJob.objects.filter(pk=job.pk, state=job.state, updated_at=job.updated_at) \
+            .update(state=S.INTERRUPTED, finished_at=now, updated_at=now):
+        delete_file(job)
+        return True
+    return False
+
+
+def check_interrupted(job: ImportJob, now: dt.datetime | None = None) -> ImportJob:
+    """The job, marked interrupted first if it has been silent too long (the job page)."""
     now = now or timezone.now()
-    silent = Q(state=S.RUNNING)
-    if not default_task_backend.supports_get_result:
-        silent |= Q(state=S.QUEUED)
-    stale = list(ImportJob.objects.filter(silent, updated_at__lt=now - STALE_AFTER))
-    for job in stale:
-        # Conditional: a job that reported meanwhile is left alone.
-        if ImportJob.objects.filter(pk=job.pk, state=job.state, updated_at=job.updated_at) \
-                .update(state=S.INTERRUPTED, finished_at=now, updated_at=now):
-            delete_file(job)
+    if job.state in _silent_states() and job.updated_at < now - STALE_AFTER \
+            and _interrupt(job, now):
+        job.refresh_from_db()
+    return job
+
+
+def sweep(now: dt.datetime | None = None) -> int:
+    """Mark every silent job interrupted (deleting its file) and forget old jobs."""
+    now = now or timezone.now()
+    stale = ImportJob.objects.filter(state__in=_silent_states(),
+                                     updated_at__lt=now - STALE_AFTER)
+    interrupted = sum(_interrupt(job, now) for job in stale)
     old = ImportJob.objects.filter(created_at__lt=now - dt.timedelta(days=KEEP_DAYS))
     for job in old.exclude(file=""):
         delete_file(job)
     old.delete()
-    return len(stale)
+    return interrupted
 
 
 # --- what the page says ------------------------------------------------------------------

@@ -1,6 +1,8 @@
-"""The embedded backend (chiso.lib.tasks.ThreadBackend): the upload returns at once and the
-job finishes in a thread of its own, with its own database connection — so the test runs
-with committed transactions and waits for the job by polling its row."""
+"""Import jobs on the real backends, with committed transactions:
+- the embedded one (chiso.lib.tasks.ThreadBackend): the upload returns at once and the job
+  finishes in a thread of its own, with its own database connection; the test waits for
+  it by polling its row;
+- django-tasks-db's DatabaseBackend: the job waits, queued, until `chiso db_worker` runs."""
 
 from __future__ import annotations
 
@@ -54,3 +56,23 @@ def test_a_failing_task_in_a_thread_is_recorded_on_its_result(settings):
     result = run_import_job.enqueue("not a number")  # no transaction: starts at once
     assert default_task_backend.join(timeout=30)
     assert result.status == "FAILED" and result.errors
+
+
+def test_with_the_database_backend_a_job_waits_for_chiso_db_worker(client, settings, tmp_path,
+                                                                   metrics, people):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(people["reporter"])
+    client.post(reverse("values_upload", args=["C1"]), {
+        "tep": SimpleUploadedFile("a.csv", csv_file([["C1", "CHI_CDS", "2024", "7"]]).getvalue()),
+        "nen": "1"})
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.QUEUED and DBTaskResult.objects.count() == 1
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.DONE and job.result["created"] == 1
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
