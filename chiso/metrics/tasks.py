@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import logging
 import time
 
@@ -19,8 +18,6 @@ logger = logging.getLogger(__name__)
 
 SAVE_EVERY = 0.5  # seconds between two progress saves of the same phase
 S = ImportJob.State
-# Intake reports progress from its next version on; until then jobs show phases only.
-_INTAKE_REPORTS_PROGRESS = "progress" in inspect.signature(import_file).parameters
 
 
 class ProgressSaver:
@@ -55,11 +52,10 @@ def run_import_job(job_id: int) -> dict:
         return {"job": job_id, "state": "skipped"}
     job = ImportJob.objects.select_related("user", "unit").get(pk=job_id)
     try:
-        saver = ProgressSaver(job_id)
-        extra = {"progress": saver} if _INTAKE_REPORTS_PROGRESS else {}
         with job.file.open("rb") as fileobj:
             result = import_file(fileobj, job.file_name, user=job.user, size=job.size,
-                                 within=job.unit, dry_run=job.dry_run, **extra)
+                                 within=job.unit, dry_run=job.dry_run,
+                                 progress=ProgressSaver(job_id))
         data = jobs.result_json(result)
         state = S.DONE if result.ok else S.FAILED
     except Exception:

@@ -158,7 +158,6 @@ def test_progress_is_saved_to_the_job_row_at_most_twice_a_second_per_phase(metri
     assert saver.saves == 4
 
 
-@pytest.mark.skipif(not tasks._INTAKE_REPORTS_PROGRESS, reason="intake reports no progress yet")
 def test_a_running_job_reports_each_phase_to_its_row(metrics, people, tree, monkeypatch):
     phases = []
     real_call = tasks.ProgressSaver.__call__
