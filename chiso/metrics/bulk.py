@@ -285,9 +285,11 @@ def _load_existing(keys: list[tuple[int, int, int]]) -> dict[tuple[int, int, int
     period_ids = sorted({k[2] for k in wanted})
     found: dict[tuple[int, int, int], DataValue] = {}
     for chunk in _chunks(sorted({k[1] for k in wanted})):
-        rows = (DataValue.objects.select_for_update(of=("self",))
+        # Without the editor (select_related would build 100,000 users to compare
+        # values): a conflict message fetches its one editor itself.
+        rows = (DataValue.objects.select_for_update()
                 .filter(unit_id__in=chunk, metric_id__in=metric_ids, period_id__in=period_ids)
-                .select_related("updated_by"))
+                .defer("created_at"))
         for dv in rows:
             key = (dv.metric_id, dv.unit_id, dv.period_id)
             if key in wanted:
