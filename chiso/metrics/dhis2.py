@@ -191,8 +191,8 @@ def looks_like_dhis2_csv(fileobj: IO[bytes]) -> bool:
     except IndexError:
         return False
     names = {normalise_header(n).replace(" ", "") for n in next(csv.reader([first]), [])}
-    return "dataelement" in names | {n.replace("dataelelement", "dataelement") for n in names} \
-        and bool(names & _DHIS2_ONLY)
+    # "dataelelement": the spelling of DHIS2's own early documentation.
+    return bool(names & {"dataelement", "dataelelement"}) and bool(names & _DHIS2_ONLY)
 
 
 def read_table(fileobj: IO[bytes], fmt: str) -> Dhis2Table:
