@@ -41,9 +41,8 @@ from . import periods as P
 from .tabular import CellError, FileRejected, Row, Table, normalise_header, unquote
 
 if TYPE_CHECKING:
-    from chiso.orgs.models import OrgUnit
 
-    from .intake import IntakeResult
+    pass
 
 JSON, CSV = "dhis2-json", "dhis2-csv"
 NUMERATOR, DENOMINATOR = "TU_SO", "MAU_SO"
@@ -456,51 +455,3 @@ def data_values(values: Iterable) -> Iterator[dict[str, Any]]:
         else:
             value = _number(dv.value)
         yield {**base, "value": value, **extra}
-
-
-# --- importing ---------------------------------------------------------------------------
-def dhis2_format(fileobj: IO[bytes], name: str = "") -> str | None:
-    """JSON or CSV if the file is a DHIS2 one, else None (without reading it all)."""
-    from .tabular import detect_format
-
-    start = fileobj.tell()
-    head = fileobj.read(8)
-    fileobj.seek(start)
-    fmt = detect_format(name, head)
-    if fmt == "json":
-        return JSON
-    if fmt == "csv" and looks_like_dhis2_csv(fileobj):
-        return CSV
-    return None
-
-
-def import_file(fileobj: IO[bytes], name: str = "", *, user, size: int | None = None,
-                within: OrgUnit | None = None, dry_run: bool = False) -> IntakeResult:
-    """`intake.import_file` for any file chiso reads, with DHIS2 files' errors named by
-    data value and field, and their source recorded (API for JSON, CSV for CSV)."""
-    from . import intake
-    from .tabular import read_table as read_any
-
-    if dhis2_format(fileobj, name) is None:
-        return intake.import_file(fileobj, name, user=user, size=size, within=within,
-                                  dry_run=dry_run)
-    try:
-        table = read_any(fileobj, name, size)
-    except FileRejected as exc:
-        return intake.IntakeResult(ok=False, errors=[CellError(exc.message)])
-    assert isinstance(table, Dhis2Table)
-    return import_table(table, user=user, within=within, dry_run=dry_run)
-
-
-def import_table(table: Dhis2Table, *, user, within: OrgUnit | None = None,
-                 dry_run: bool = False) -> IntakeResult:
-    from .intake import import_rows
-    from .models import Source
-
-    result = import_rows(table.rows, user=user, source=Source.API if table.is_json else Source.CSV,
-                         within=within, dry_run=dry_run, has_comment="comment" in table.columns,
-                         read_errors=table.errors)
-    result.fmt = table.fmt
-    result.errors = sorted((table.locate(e) for e in result.errors),
-                           key=lambda e: (e.row or 0, e.column or ""))
-    return result

@@ -26,7 +26,7 @@ from chiso.orgs.models import OrgUnit
 from . import periods as P
 from .bulk import BulkRejected, Entry, _chunks, check, write_values
 from .models import Metric, Period, Source
-from .tabular import CellError, FileRejected, Row, read_table, to_text
+from .tabular import CellError, FileRejected, Row, Table, read_table, to_text
 
 # Which column a validation issue's field points at: choices and texts are typed in the
 # "Giá trị" column of a file.
@@ -53,6 +53,9 @@ class IntakeResult:
         return len(self.errors)
 
 
+# What the history records as the source of a file's values, by format (DHIS2's JSON
+# is the machine exchange format, as the API).
+SOURCES = {"xlsx": Source.EXCEL, "dhis2-json": Source.API}
 # progress(phase, done, total); phases "read", "check", "write", "done"
 Progress = Callable[[str, int, int], None]
 
@@ -64,10 +67,9 @@ class _DryRun(Exception):
 def import_file(fileobj: IO[bytes], name: str = "", *, user, size: int | None = None,
                 within: OrgUnit | None = None, dry_run: bool = False,
                 progress: Progress | None = None) -> IntakeResult:
-    """Read and import one file; `within` restricts rows to a unit and its subtree.
-
-    `progress(phase, done, total)` is told how far the import is (see `import_rows`).
-    """
+    """Read and import one file (CSV, XLSX, DHIS2 JSON or CSV); `within` restricts rows to
+    a unit and its subtree. `progress(phase, done, total)` is told how far the import is
+    (see `import_rows`)."""
     with gcpause.paused():
         try:
             table = read_table(fileobj, name, size)
@@ -75,12 +77,21 @@ def import_file(fileobj: IO[bytes], name: str = "", *, user, size: int | None = 
             return IntakeResult(ok=False, errors=[CellError(exc.message)])
         if progress is not None:
             progress("read", len(table.rows), len(table.rows))
-        source = Source.EXCEL if table.fmt == "xlsx" else Source.CSV
-        result = import_rows(table.rows, user=user, source=source, within=within,
-                             dry_run=dry_run, has_comment="comment" in table.columns,
-                             has_version="version" in table.columns,
-                             read_errors=table.errors, progress=progress)
+        return import_table(table, user=user, within=within, dry_run=dry_run,
+                            progress=progress)
+
+
+def import_table(table: Table, *, user, within: OrgUnit | None = None, dry_run: bool = False,
+                 progress: Progress | None = None) -> IntakeResult:
+    """Import what a file held (`tabular.read_table`, or a DHIS2 body the API read)."""
+    result = import_rows(table.rows, user=user, source=SOURCES.get(table.fmt, Source.CSV),
+                         within=within, dry_run=dry_run, has_comment="comment" in table.columns,
+                         has_version="version" in table.columns, read_errors=table.errors,
+                         progress=progress)
     result.fmt = table.fmt
+    # A DHIS2 file's errors name the data value and its field rather than a line.
+    result.errors = sorted((table.locate(e) for e in result.errors),
+                           key=lambda e: (e.sheet or "", e.row or 0))
     return result
 
 

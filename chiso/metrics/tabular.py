@@ -109,6 +109,10 @@ class Table:
     errors: list[CellError] = field(default_factory=list)
     columns: set[str] = field(default_factory=set)
 
+    def locate(self, error: CellError) -> CellError:
+        """An intake error as this format names its place (see `dhis2.Dhis2Table`)."""
+        return error
+
 
 class FileRejected(Exception):
     """The file as a whole cannot be read (size, format, corruption)."""

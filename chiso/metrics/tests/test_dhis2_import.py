@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from chiso.metrics import dhis2
+from chiso.metrics import dhis2, intake
 from chiso.metrics.models import DataValue, DataValueChange, Source
 
 GOOD = {
@@ -42,7 +42,7 @@ def as_file(document) -> io.BytesIO:
 
 
 def run(fileobj, name, user, **kw):
-    return dhis2.import_file(fileobj, name, user=user, **kw)
+    return intake.import_file(fileobj, name, user=user, **kw)
 
 
 def stored():

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from chiso.metrics import dhis2, export, services
+from chiso.metrics import dhis2, export, intake, services
 from chiso.metrics.models import DataValue, Metric, Period
 from chiso.orgs.models import OrgUnit
 
@@ -48,7 +48,7 @@ def test_an_export_imports_back_unchanged(people, stored, fmt):
     before = snapshot()
     chunks = export.dhis2_json_chunks if fmt == "json" else export.dhis2_csv_lines
     content = "".join(chunks(all_values())).encode()
-    result = dhis2.import_file(io.BytesIO(content), f"x.{fmt}", user=people["admin"])
+    result = intake.import_file(io.BytesIO(content), f"x.{fmt}", user=people["admin"])
     assert result.ok, [str(e) for e in result.errors]
     assert (result.created, result.updated, result.unchanged) == (0, 0, stored)
     assert snapshot() == before

@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from chiso.metrics import dhis2, export
+from chiso.metrics import export, intake
 from chiso.metrics import periods as P
 from chiso.metrics.models import Metric, Period
 from chiso.orgs import permissions
@@ -58,7 +58,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Không mở được tệp “{options['file']}”: {exc.strerror}.") from None
         with handle:
-            result = dhis2.import_file(handle, options["file"], user=user, within=within,
+            result = intake.import_file(handle, options["file"], user=user, within=within,
                                        dry_run=options["dry_run"])
         if not result.ok:
             for error in result.errors:
