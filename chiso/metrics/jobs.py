@@ -29,6 +29,7 @@ from chiso.lib.formatting import format_number
 from chiso.orgs import permissions
 from chiso.orgs.models import OrgUnit
 
+from . import tabular
 from .intake import IntakeResult
 from .models import ImportJob
 from .tabular import MAX_ERRORS, CellError
@@ -46,6 +47,9 @@ def background_threshold() -> int:
 
 
 def should_run_in_background(size: int, forced: bool) -> bool:
+    """Too large a file is not stored at all: the direct path refuses it unread."""
+    if size > tabular.MAX_BYTES:
+        return False
     return forced or size > background_threshold()
 
 

@@ -210,6 +210,18 @@ def test_the_threshold_is_one_megabyte_by_default(job_settings):
     assert jobs.should_run_in_background(10, forced=True)
 
 
+def test_a_file_over_the_size_limit_is_refused_at_once_not_stored(client, metrics, people,
+                                                                  job_settings, monkeypatch):
+    from chiso.metrics import tabular
+
+    monkeypatch.setattr(tabular, "MAX_BYTES", 60)
+    client.force_login(people["reporter"])
+    response = client.post(reverse("values_upload", args=["C1"]), {"tep": upload(GOOD),
+                                                                  "nen": "1"})
+    assert response.status_code == 422 and "Tệp quá lớn" in response.content.decode()
+    assert not ImportJob.objects.exists() and stored_files(job_settings) == []
+
+
 def test_a_failed_jobs_page_lists_each_error_with_its_row_and_column(client, metrics, people,
                                                                      tree):
     job = jobs.start(upload(BAD), user=people["reporter"], unit=tree["C1"])
