@@ -77,8 +77,12 @@ def visible_to(user) -> QuerySet[ImportJob]:
 
 
 def recent_for(user, unit: OrgUnit) -> list[ImportJob]:
-    """The user's own latest jobs for the unit (the upload page's list)."""
-    return list(ImportJob.objects.filter(user=user, unit=unit)[:RECENT])
+    """The user's own latest jobs for the unit (the upload page's list), each with its
+    `progress_text` for those still under way."""
+    recent = list(ImportJob.objects.filter(user=user, unit=unit)[:RECENT])
+    for job in recent:
+        job.progress_text = progress_text(job)
+    return recent
 
 
 # --- ending jobs -------------------------------------------------------------------------

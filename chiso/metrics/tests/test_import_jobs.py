@@ -295,3 +295,14 @@ def test_the_upload_page_lists_the_users_own_recent_jobs(client, metrics, people
     assert "id=\"import-jobs\"" in html and "Việc nhập tệp gần đây" in html
     assert "cua-toi.csv" in html and reverse("import_job", args=["C1", mine.pk]) in html
     assert "cua-so.csv" not in html
+
+
+def test_the_recent_list_says_how_far_a_running_job_is(client, metrics, people, tree,
+                                                       job_settings):
+    job_settings.TASKS = DUMMY
+    job = jobs.start(upload(GOOD), user=people["reporter"], unit=tree["C1"])
+    ImportJob.objects.filter(pk=job.pk).update(state=S.RUNNING, phase="check", done=3_000,
+                                               total=40_000)
+    client.force_login(people["reporter"])
+    html = client.get(reverse("values_upload", args=["C1"])).content.decode()
+    assert "Đang kiểm tra 3.000/40.000 dòng" in html
