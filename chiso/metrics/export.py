@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from chiso.orgs.models import OrgUnit
 
 from . import periods as P
-from .models import DataValue, Metric, Period
+from .models import DataValue, Metric, Period, State
 from .tabular import COLUMNS, DANGEROUS_PREFIXES
 
 HEADER_FIELDS = ["unit", "unit_name", "metric", "metric_name", "period", "value", "numerator",
@@ -81,19 +81,49 @@ def value_cell(dv: DataValue, comma: bool = False) -> str:
     return number(dv.value, comma)
 
 
-def rows(values: Iterable[DataValue], comma: bool = False) -> Iterator[list[Any]]:
-    """Export rows, text already neutralised; numbers as text (see `number`)."""
-    for dv in values:
-        yield _row(dv, comma)
-
-
-def _row(dv: DataValue, comma: bool = False) -> list[Any]:
+def _row(dv: DataValue, comma: bool = False, states: dict[str, str] | None = None
+         ) -> list[Any]:
     value = value_cell(dv, comma)
+    state = states[dv.state] if states is not None else dv.get_state_display()
     return [neutralise(dv.unit.code), neutralise(dv.unit.name), neutralise(dv.metric.code),
             neutralise(dv.metric.name), dv.period.code,
             neutralise(value) if dv.metric.uses_text else value,
             number(dv.numerator, comma), number(dv.denominator, comma), neutralise(dv.comment),
-            dv.get_state_display(), dv.version]
+            state, dv.version]
+
+
+def state_labels() -> dict[str, str]:
+    """State → its label in the current language, translated once per export rather than
+    once per row."""
+    return {value: str(label) for value, label in State.choices}
+
+
+def stream(values: Iterable[DataValue], *, with_editor: bool = False) -> Iterator[DataValue]:
+    """Values one by one for a large export, each with its unit, metric and period (and
+    editor) taken from small caches. `select_related` would build those objects again for
+    every row: three model instances per value were most of an export's time."""
+    if not isinstance(values, QuerySet):
+        yield from values
+        return
+    qs = values.select_related(None)
+    metrics = {m.pk: m for m in Metric.objects.filter(pk__in=qs.values("metric_id"))}
+    periods = {p.pk: p for p in Period.objects.filter(pk__in=qs.values("period_id"))}
+    units = {u.pk: u for u in OrgUnit.objects.filter(pk__in=qs.values("unit_id"))}
+    fields = {name: DataValue._meta.get_field(name)
+              for name in ("metric", "period", "unit", "updated_by")}
+    editors = {}
+    if with_editor:
+        from django.contrib.auth import get_user_model
+
+        editors = {u.pk: u for u in get_user_model().objects.filter(
+            pk__in=qs.exclude(updated_by=None).values("updated_by_id"))}
+    for dv in qs.iterator(chunk_size=2000):
+        fields["metric"].set_cached_value(dv, metrics[dv.metric_id])
+        fields["period"].set_cached_value(dv, periods[dv.period_id])
+        fields["unit"].set_cached_value(dv, units[dv.unit_id])
+        if with_editor:
+            fields["updated_by"].set_cached_value(dv, editors.get(dv.updated_by_id))
+        yield dv
 
 
 def values_for(units: QuerySet[OrgUnit], *, period: Period | None = None,
@@ -118,9 +148,9 @@ def csv_lines(values: Iterable[DataValue]) -> Iterator[str]:
     shows Vietnamese letters correctly when the file is double-clicked."""
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(header())
-    source = values.iterator(chunk_size=2000) if isinstance(values, QuerySet) else values
-    for row in rows(source, comma=True):
-        yield writer.writerow(row)
+    states = state_labels()
+    for dv in stream(values):
+        yield writer.writerow(_row(dv, comma=True, states=states))
 
 
 def xlsx_bytes(values: Iterable[DataValue]) -> bytes:
@@ -132,9 +162,9 @@ def xlsx_bytes(values: Iterable[DataValue]) -> bytes:
     ws.append(header())
     numeric = {HEADER_FIELDS.index(f) for f in ("numerator", "denominator")}
     value_index = HEADER_FIELDS.index("value")
-    source = values.iterator(chunk_size=2000) if isinstance(values, QuerySet) else values
-    for dv in source:
-        row = _row(dv)
+    states = state_labels()
+    for dv in stream(values):
+        row = _row(dv, states=states)
         metric = dv.metric
         if not metric.uses_text and metric.value_type != Metric.ValueType.YES_NO:
             numeric_row = numeric | {value_index}
@@ -149,9 +179,7 @@ def xlsx_bytes(values: Iterable[DataValue]) -> bytes:
 
 # --- DHIS2 dataValueSets (the mapping is in `dhis2`) ----------------------------------
 def _stream(values: Iterable[DataValue]) -> Iterable[DataValue]:
-    if isinstance(values, QuerySet):
-        return values.select_related("updated_by").iterator(chunk_size=2000)
-    return values
+    return stream(values, with_editor=True)
 
 
 def dhis2_json_chunks(values: Iterable[DataValue]) -> Iterator[str]:
