@@ -42,7 +42,7 @@ from chiso.index.ranking import (
     round_half_up,
 )
 from chiso.index.rules import RuleError, score
-from chiso.lib import events
+from chiso.lib import bulkinsert, events
 from chiso.orgs.models import OrgUnit, UnitSuccession
 
 from .models import Assessment, ComponentEntry, FrameworkNode, PublishedResult, Result
@@ -387,8 +387,7 @@ def _col(a: np.ndarray, cast=float) -> list:
 
 def write_results(assessment: Assessment, c: Computed) -> int:
     """Replace the assessment's results with `c` in one transaction, without model
-    instances (40,000 rows for 3,400 units): COPY on PostgreSQL, multi-row inserts on
-    SQLite."""
+    instances (40,000 rows for 3,400 units; `lib.bulkinsert`)."""
     n_units, n_agg = c.values.shape
     node_ids = np.array([n.pk for n in c.aggregates], dtype=np.int64)
     max_points = np.array([n.max_points for n in c.aggregates], dtype=float)
@@ -436,25 +435,9 @@ def write_results(assessment: Assessment, c: Computed) -> int:
         }
         columns = {k: v + extra[k] for k, v in columns.items()}
     rows = list(zip(*columns.values(), strict=True))
-    table = connection.ops.quote_name(Result._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(k) for k in columns)
     with transaction.atomic():
         Result.objects.filter(assessment=assessment).delete()
-        with connection.cursor() as cur:
-            if connection.vendor == "postgresql":
-                # COPY: psycopg would otherwise parse a statement of 100,000 placeholders.
-                with cur.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                # SQLite allows 32,766 parameters per statement (since 3.32).
-                one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-                batch = max(1, 30000 // len(columns))
-                for start in range(0, len(rows), batch):
-                    chunk = rows[start:start + batch]
-                    cur.execute(f"INSERT INTO {table} ({names}) VALUES "
-                                + ", ".join([one] * len(chunk)),
-                                [v for row in chunk for v in row])
+        bulkinsert.insert_rows(Result, list(columns), rows)
         assessment.scored_at = timezone.now()
         Assessment.objects.filter(pk=assessment.pk).update(scored_at=assessment.scored_at)
     # Open dashboards redraw their score panels (after commit; chiso.lib.events).

@@ -12,8 +12,8 @@ queries:
   when, source); identical data changes nothing and adds no history, as in `save_value`;
 - any problem raises before anything is written, and the caller's transaction rolls back.
 
-Updates go through bulk_update; new values are inserted with executemany from plain
-tuples and their first history entries by one INSERT … SELECT per chunk (see
+Updates go through bulk_update; new values are inserted from plain tuples
+(`lib.bulkinsert`) and their first history entries by one INSERT … SELECT per chunk (see
 `_insert_new`), which is what makes a 100,000-value import take a couple of seconds.
 """
 
@@ -26,7 +26,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from chiso.lib import events, gcpause
+from chiso.lib import bulkinsert, events, gcpause
 from chiso.orgs import permissions
 from chiso.orgs.models import OrgUnit
 
@@ -172,7 +172,7 @@ def write_values(entries: Sequence[Entry], *, user, source: str, reason: str = "
             raise BulkRejected(problems)
         if new_rows:
             _insert_new(new_rows, user=user, source=source, reason=reason, now=now,
-                        is_illustrative=is_illustrative, batch_size=batch_size)
+                        is_illustrative=is_illustrative)
         if changed:
             DataValue.objects.bulk_update([c[0] for c in changed], UPDATE_FIELDS,
                                           batch_size=batch_size)
@@ -195,20 +195,14 @@ CHANGE_COLUMNS = ["data_value", "version", "changed_by", "changed_at", "old", "n
                   "source", "old_state", "new_state"]
 
 
-def _insert_sql(model, names: list[str]) -> str:
-    qn = connection.ops.quote_name
-    columns = ", ".join(qn(model._meta.get_field(n).column) for n in names)
-    marks = ", ".join(["%s"] * len(names))
-    return f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks})"
-
-
 def _insert_new(rows: list[tuple[tuple[int, int, int], Entry, dict]], *, user, source: str,
-                reason: str, now, is_illustrative: bool, batch_size: int) -> None:
-    """Insert new values with executemany, then their first history entries in SQL.
+                reason: str, now, is_illustrative: bool) -> None:
+    """Insert new values, then their first history entries in SQL.
 
     Building 100,000 model instances and letting the ORM prepare each field is most of
     the cost of bulk_create; these rows are plain tuples of already-cleaned values, so
-    they go to the driver directly. The history entries are then written by the
+    they go to the database directly (`lib.bulkinsert`: COPY or many-row INSERTs). The
+    history entries are then written by the
     database from the rows just inserted (`_insert_first_changes`): no ids to read back
     and no second set of 100,000 tuples to build and bind.
     """
@@ -219,10 +213,7 @@ def _insert_new(rows: list[tuple[tuple[int, int, int], Entry, dict]], *, user, s
         value_rows.append((*key, f["value"], f["numerator"], f["denominator"], f["text"],
                            f.get("comment", ""), source, entry.state or State.DRAFT, 1,
                            is_illustrative, at, user_id, at))
-    with connection.cursor() as cursor:
-        sql = _insert_sql(DataValue, VALUE_COLUMNS)
-        for start in range(0, len(value_rows), batch_size):
-            cursor.executemany(sql, value_rows[start:start + batch_size])
+    bulkinsert.insert_rows(DataValue, VALUE_COLUMNS, value_rows)
     _insert_first_changes([row[0] for row in rows], user_id=user_id, at=at, source=source,
                           reason=reason)
 
