@@ -66,10 +66,14 @@ class ReportingRound(models.Model):
         return timezone.localdate(now) >= self.opens_on
 
     def resolve_units(self) -> models.QuerySet[OrgUnit]:
-        """The units the round is sent to, from its targets, as one query."""
+        """The units the round is sent to: its targets, less the units removed from it."""
         ids: set[int] = set()
         for target in self.targets.select_related("unit"):
             ids.update(target.unit_ids())
+        # Units the secretariat took off the round stay off, even when a target by kind
+        # ("every commune") still covers them.
+        ids -= set(self.exclusions.filter(restored_at__isnull=True)
+                   .values_list("unit_id", flat=True))
         return OrgUnit.objects.filter(pk__in=ids).order_by("path")
 
 
@@ -245,6 +249,7 @@ class SubmissionEvent(models.Model):
         RETURN = "return", _("Trả lại")
         LOCK = "lock", _("Khóa")
         REOPEN = "reopen", _("Mở lại")
+        RESTORE = "restore", _("Thêm lại vào kỳ báo cáo")
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("thao tác"), max_length=20, choices=Action.choices)
@@ -280,3 +285,55 @@ class Reminder(models.Model):
         verbose_name = _("nhắc nhở")
         verbose_name_plural = _("nhắc nhở")
         ordering = ["-sent_at"]
+
+
+class RoundExclusion(models.Model):
+    """A unit taken off a round's recipients by the secretariat, and the audit of it.
+
+    While the row is active (`restored_at` empty) the unit is left out of
+    `ReportingRound.resolve_units` whatever the targets say ("every commune" included),
+    so `sync_submissions` never brings its form back. The unit's `Submission` is deleted
+    (it drops out of inboxes, completeness, reminders and dashboards at once); what the
+    form went through is copied into `history` first, so the removal loses no record.
+    Re-adding the unit fills `restored_at`/`restored_by`: the row stays as history.
+    """
+
+    round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE,
+                              related_name="exclusions")
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("đơn vị"))
+    reason = models.TextField(_("lý do"))
+    state_at_removal = models.CharField(_("trạng thái khi bỏ"), max_length=20,
+                                        choices=Submission.State.choices)
+    # The deleted submission's events and section reviews, as plain data (who, when,
+    # what, why), oldest first.
+    history = models.JSONField(_("nhật ký biểu mẫu"), default=dict, blank=True)
+    removed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, related_name="+",
+                                   verbose_name=_("người bỏ"))
+    removed_at = models.DateTimeField(_("bỏ lúc"), default=timezone.now)
+    restored_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+",
+                                    verbose_name=_("người thêm lại"))
+    restored_at = models.DateTimeField(_("thêm lại lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("đơn vị bỏ khỏi kỳ báo cáo")
+        verbose_name_plural = _("đơn vị bỏ khỏi kỳ báo cáo")
+        ordering = ["round", "-removed_at", "-pk"]
+        constraints = [models.UniqueConstraint(
+            fields=["round", "unit"], condition=models.Q(restored_at__isnull=True),
+            name="one_active_exclusion")]
+
+    def __str__(self) -> str:
+        return f"{self.round} – {self.unit}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.restored_at is None
+
+    @property
+    def past_events(self) -> list[dict]:
+        """The removed form's log from `history`, with its times as datetimes."""
+        return [{**e, "at": dt.datetime.fromisoformat(e["at"])}
+                for e in (self.history or {}).get("events", [])]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_recipients
 
 urlpatterns = [
     path("hop-thu/", views.inbox_view, name="inbox"),
@@ -12,6 +12,12 @@ urlpatterns = [
     path("ky-bao-cao/<int:pk>/phan-cong/", views.round_assign, name="round_assign"),
     path("ky-bao-cao/<int:pk>/khoa/", views.round_lock, name="round_lock"),
     path("ky-bao-cao/<int:pk>/sua/", views.round_edit, name="round_edit"),
+    path("ky-bao-cao/<int:pk>/don-vi-nhan/", views_recipients.recipients,
+         name="round_recipients"),
+    path("ky-bao-cao/<int:pk>/don-vi-nhan/bo/", views_recipients.remove,
+         name="round_recipients_remove"),
+    path("ky-bao-cao/<int:pk>/don-vi-nhan/<str:code>/them-lai/", views_recipients.restore,
+         name="round_recipients_restore"),
     path("ky-bao-cao/<int:pk>/don-vi/<str:code>/", views.submission_form, name="submission_form"),
     path("ky-bao-cao/<int:pk>/don-vi/<str:code>/o/<int:item_pk>/", views.save_field,
          name="save_field"),

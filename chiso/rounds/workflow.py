@@ -20,10 +20,11 @@ clock by passing `now`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,7 @@ from chiso.orgs.models import OrgUnit
 
 from .models import (
     ReportingRound,
+    RoundExclusion,
     RoundItem,
     RoundSection,
     RoundTarget,
@@ -466,7 +468,8 @@ def update_round(round: ReportingRound, user, *, name: str, instructions: str,
     """Change a round after creation, within rules that protect what units have sent:
 
     - name, instructions, the deadline and the head's approval can always change;
-    - recipients can be added (their forms appear at once), never removed here;
+    - recipients can be added (their forms appear at once; naming a unit that was
+      removed brings it back); removing one is `remove_recipient`, unit by unit;
     - before any unit has sent its form, the opening date and the whole form can change;
     - afterwards metrics can only be added (to a new or an existing section): removing
       one, or moving it to another section, is refused naming the metric.
@@ -489,8 +492,12 @@ def update_round(round: ReportingRound, user, *, name: str, instructions: str,
         target.kinds = sorted(set(target.kinds or []) | set(kinds))
         target.save()
     have = set(round.targets.values_list("unit_id", flat=True))
+    add_units = list(add_units)
     RoundTarget.objects.bulk_create([RoundTarget(round=round, unit=u) for u in add_units
                                      if u.pk not in have])
+    # Naming a removed unit again is re-adding it (adding kinds is not: see
+    # `remove_recipient`).
+    _lift_exclusions(round, add_units, user, timezone.now())
     sync_submissions(round)
     return round
 
@@ -534,3 +541,167 @@ def sync_submissions(round: ReportingRound) -> int:
     new = [Submission(round=round, unit=u) for u in round.resolve_units() if u.pk not in have]
     Submission.objects.bulk_create(new)
     return len(new)
+
+
+# --- recipients -------------------------------------------------------------------------
+# Forms that nothing has reached the secretariat from (draft, and the unit's own approval
+# steps), or that the secretariat's reviewers sent back: the unit may be taken off.
+# Submitted, accepted and locked forms are what the unit sent; they stay.
+REMOVABLE_STATES = (S.DRAFT, S.PENDING_APPROVAL, S.APPROVED, S.RETURNED)
+
+# Apps built on rounds (assessments) may refuse a removal for reasons of their own: a
+# guard gets the round and some of its submissions and returns, by submission pk, a
+# Vietnamese refusal naming the unit (one query for any number of units, so the
+# recipients page of a round sent to 3,300 communes stays cheap). Registered in their
+# AppConfig.ready, so that rounds imports nothing upward.
+RemovalGuard = Callable[[ReportingRound, list[Submission]], dict[int, str]]
+_REMOVAL_GUARDS: dict[str, RemovalGuard] = {}
+
+# Sent after units were taken off a round (inside the transaction), with `round` and
+# `exclusions`: e.g. an assessment marks its results stale.
+recipients_removed = Signal()
+
+
+def register_removal_guard(key: str, guard: RemovalGuard) -> None:
+    _REMOVAL_GUARDS[key] = guard
+
+
+def removal_refusals(round: ReportingRound, submissions: Iterable[Submission]
+                     ) -> dict[int, str]:
+    """Why each submission's unit cannot be taken off the round, by submission pk; the
+    submissions missing from the answer can be removed."""
+    subs = list(submissions)
+    refusals = {}
+    for sub in subs:
+        if sub.state not in REMOVABLE_STATES:
+            refusals[sub.pk] = _(
+                "Không thể bỏ “%(u)s” khỏi kỳ báo cáo: biểu mẫu đang ở trạng thái “%(s)s”, là "
+                "bằng chứng của số liệu đơn vị đã gửi. Nếu thật sự cần bỏ, hãy trả lại hoặc "
+                "mở lại biểu mẫu (có ghi lý do) trước.") % {
+                "u": sub.unit.name, "s": sub.get_state_display()}
+    rest = [sub for sub in subs if sub.pk not in refusals]
+    for guard in _REMOVAL_GUARDS.values():
+        if rest:
+            refusals.update(guard(round, rest))
+    return refusals
+
+
+def remove_recipient(round: ReportingRound, unit: OrgUnit, user, reason: str, *,
+                     now: dt.datetime | None = None) -> RoundExclusion:
+    """`remove_recipients` for one unit."""
+    return remove_recipients(round, [unit], user, reason, now=now)[0]
+
+
+@transaction.atomic
+def remove_recipients(round: ReportingRound, units: Iterable[OrgUnit], user, reason: str, *,
+                      now: dt.datetime | None = None) -> list[RoundExclusion]:
+    """Take units off the round's recipients: the obligation goes, the data stay.
+
+    - only the round's secretariat (`is_secretariat`), with a reason;
+    - only units whose form is in `REMOVABLE_STATES` (nothing sent yet, or sent back by
+      a reviewer) and that no guard of an app built on rounds refuses (an assessment
+      whose unit has started its self-assessment, or whose results are published);
+      all or nothing: one refusal and no unit is removed, every refusal named;
+    - each unit's `Submission` is deleted, so it leaves inboxes, completeness counts,
+      reminders and dashboards; its log and section reviews are copied into its
+      `RoundExclusion` row, with who removed it, when, why and from which state;
+    - data values are never touched: they belong to metric × unit × period, and another
+      round (or a re-adding) may read them;
+    - the exclusion holds against every target, so a unit reached by kind ("every
+      commune") does not come back through `sync_submissions`; only naming the unit again
+      (`restore_recipient`, or picking it among the units to add when editing the
+      round) brings it back. Adding a kind later does not undo an explicit removal.
+    """
+    now = now or timezone.now()
+    _require(is_secretariat(user, round),
+             _("Chỉ cơ quan thường trực được bỏ đơn vị khỏi kỳ báo cáo."))
+    units = list(units)
+    if not units:
+        raise WorkflowError(_("Chưa chọn đơn vị nào để bỏ khỏi kỳ báo cáo."))
+    subs = list(Submission.objects.select_for_update().select_related("round", "unit")
+                .filter(round=round, unit__in=units).order_by("unit__path"))
+    found = {sub.unit_id for sub in subs}
+    strangers = [u.name for u in units if u.pk not in found]
+    if strangers:
+        raise WorkflowError(_("Không có trong danh sách đơn vị nhận kỳ báo cáo này: %(u)s.")
+                            % {"u": ", ".join(f"“{n}”" for n in strangers)})
+    reason = reason.strip()
+    if not reason:
+        raise WorkflowError(_("Cần ghi lý do bỏ %(u)s khỏi kỳ báo cáo.")
+                            % {"u": ", ".join(f"“{s.unit.name}”" for s in subs)})
+    refusals = removal_refusals(round, subs)
+    if refusals:
+        raise WorkflowError(" ".join(refusals[s.pk] for s in subs if s.pk in refusals))
+    exclusions = [RoundExclusion.objects.create(
+        round=round, unit=sub.unit, reason=reason, state_at_removal=sub.state,
+        history=_history_of(sub), removed_by=user, removed_at=now) for sub in subs]
+    Submission.objects.filter(pk__in=[s.pk for s in subs]).delete()
+    recipients_removed.send(sender=ReportingRound, round=round, exclusions=exclusions)
+    events.publish("submission.removed", [s.unit for s in subs], round=round.pk)
+    return exclusions
+
+
+def _who(user) -> str:
+    if user is None:
+        return ""
+    return f"{user.get_full_name() or user.username} ({user.username})"
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return timezone.localtime(moment).isoformat() if moment else None
+
+
+def _history_of(sub: Submission) -> dict:
+    """The submission's record as plain data, to outlive the row."""
+    titles = dict(sub.round.sections.values_list("pk", "title"))
+    return {
+        "first_submitted_at": _iso(sub.first_submitted_at),
+        "deadline_override": sub.deadline_override and sub.deadline_override.isoformat(),
+        "events": [{"action": e.action, "label": str(e.get_action_display()),
+                    "from": e.from_state, "to": e.to_state, "by": _who(e.actor),
+                    "at": _iso(e.at), "reason": e.reason,
+                    "sections": [titles.get(pk, str(pk)) for pk in e.sections]}
+                   for e in sub.events.select_related("actor").order_by("at", "pk")],
+        "reviews": [{"section": r.section.title, "verdict": r.verdict, "reason": r.reason,
+                     "by": _who(r.reviewer), "at": _iso(r.at)}
+                    for r in sub.reviews.select_related("section", "reviewer")
+                    .order_by("at", "pk")],
+    }
+
+
+@transaction.atomic
+def restore_recipient(round: ReportingRound, unit: OrgUnit, user, *,
+                      now: dt.datetime | None = None) -> Submission:
+    """Put a removed unit back: a fresh draft form (its values, kept all along, show in
+    it again), with the round's deadline; the exclusion row stays as history."""
+    now = now or timezone.now()
+    _require(is_secretariat(user, round),
+             _("Chỉ cơ quan thường trực được thêm đơn vị vào kỳ báo cáo."))
+    if not round.exclusions.filter(unit=unit, restored_at__isnull=True).exists():
+        raise WorkflowError(_("“%(u)s” không nằm trong danh sách đơn vị đã bỏ khỏi kỳ báo cáo.")
+                            % {"u": unit.name})
+    _lift_exclusions(round, [unit], user, now)
+    return round.submissions.select_related("unit").get(unit=unit)
+
+
+def _lift_exclusions(round: ReportingRound, units: Iterable[OrgUnit], user,
+                     now: dt.datetime) -> None:
+    ids = [u.pk for u in units]
+    lifted = list(round.exclusions.select_for_update()
+                  .filter(unit__in=ids, restored_at__isnull=True).select_related("unit"))
+    if not lifted:
+        return
+    RoundExclusion.objects.filter(pk__in=[x.pk for x in lifted]).update(
+        restored_at=now, restored_by=user)
+    # A unit that no target reaches any more (merged since, or added one by one and its
+    # kind dropped) is named explicitly, so that the re-adding holds.
+    reached = set(round.resolve_units().values_list("pk", flat=True))
+    RoundTarget.objects.bulk_create([RoundTarget(round=round, unit=x.unit) for x in lifted
+                                     if x.unit_id not in reached])
+    sync_submissions(round)
+    by_unit = {x.unit_id: x for x in lifted}
+    for sub in round.submissions.filter(unit__in=by_unit).select_related("round", "unit"):
+        x = by_unit[sub.unit_id]
+        _log(sub, A.RESTORE, sub.state, user, now,
+             _("Đã bỏ khỏi kỳ báo cáo ngày %(d)s (lý do: %(r)s); nay thêm lại.") % {
+                 "d": timezone.localtime(x.removed_at).strftime("%d/%m/%Y"), "r": x.reason})
