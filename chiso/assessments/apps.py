@@ -25,6 +25,14 @@ class AssessmentsConfig(AppConfig):
         from chiso.rounds import form_pages
 
         form_pages.register("assessments", _self_assessment_url)
+        # Taking a unit off an assessment's round: refused once it has self-assessed.
+        from chiso.rounds import workflow
+
+        from . import recipients
+
+        workflow.register_removal_guard("assessments", recipients.removal_guard)
+        workflow.recipients_removed.connect(recipients.recipients_removed,
+                                            dispatch_uid="assessments.recipients_removed")
         from chiso.orgs.models import Role
 
         register(NavItem("self_assessment", _("Tự đánh giá"), "assessments:my_assessments",
