@@ -133,6 +133,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    if TESTING:
+        # A test database in a file, not Django's shared in-memory one: there, SQLite
+        # locks whole tables between connections and fails at once ("database table is
+        # locked") instead of waiting, so a background job's thread and the test (or the
+        # live server) reading the same table fail at random. A file has WAL and the busy
+        # timeout, as in production. One file per process (pytest-xdist workers).
+        import tempfile
+
+        DATABASES["default"]["TEST"] = {
+            "NAME": str(Path(tempfile.gettempdir()) / f"chiso-test-{os.getpid()}.sqlite3")}
 else:
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 10)
