@@ -20,6 +20,13 @@ from .models import Metric, Period
 from .tabular import MAX_BYTES, MAX_ERRORS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Streamed export formats (the address's ending) → (writer, content type); plus "xlsx".
+EXPORTS = {
+    "xlsx": None,
+    "csv": (export.csv_lines, "text/csv; charset=utf-8"),
+    "dhis2.json": (export.dhis2_json_chunks, "application/json"),
+    "dhis2.csv": (export.dhis2_csv_lines, "text/csv; charset=utf-8"),
+}
 
 
 def _period_or_404(code: str) -> Period:
@@ -106,15 +113,16 @@ def export_values(request: HttpRequest, unit: OrgUnit, fmt: str) -> HttpResponse
         metric = Metric.objects.filter(code=request.GET["chi_tieu"]).first()
         if metric is None:
             raise Http404(_("Không có chỉ tiêu này."))
+    if fmt not in EXPORTS:
+        raise Http404(_("Không có định dạng tệp này."))
     values = export.values_for(units, period=period, metric=metric)
-    name = f"so-lieu-{unit.code}{'-' + period.code if period else ''}"
-    if fmt == "csv":
-        response = StreamingHttpResponse(export.csv_lines(values),
-                                         content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
-    response = HttpResponse(export.xlsx_bytes(values), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    name = f"so-lieu-{unit.code}{'-' + period.code if period else ''}.{fmt}"
+    if fmt == "xlsx":
+        response = HttpResponse(export.xlsx_bytes(values), content_type=XLSX)
+    else:
+        writer, content_type = EXPORTS[fmt]
+        response = StreamingHttpResponse(writer(values), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

@@ -64,8 +64,24 @@ def test_uploading_rows_of_another_commune_under_ones_own(client, metrics, peopl
     ("leader", "C2", 200)])
 def test_the_export(client, metrics, people, role, unit, status):
     client.force_login(people[role])
-    for fmt in ("csv", "xlsx"):
+    for fmt in ("csv", "xlsx", "dhis2.json", "dhis2.csv"):
         assert client.get(reverse("values_export", args=[unit, fmt])).status_code == status
+
+
+def test_the_page_offers_dhis2_files_and_exports_them(client, metrics, people):
+    import json
+
+    assert import_file(csv_file([ROW_C1]), "a.csv", user=people["admin"]).ok
+    client.force_login(people["reporter"])
+    page = client.get(reverse("values_upload", args=["C1"])).content.decode()
+    assert 'accept=".xlsx,.csv,.json' in page and "dataValueSets" in page
+    response = client.get(reverse("values_export", args=["C1", "dhis2.json"]))
+    assert response["Content-Type"] == "application/json"
+    assert 'filename="so-lieu-C1.dhis2.json"' in response["Content-Disposition"]
+    document = json.loads(b"".join(response.streaming_content))
+    assert [(v["orgUnit"], v["dataElement"]) for v in document["dataValues"]] == [
+        ("C1", ROW_C1[1])]
+    assert client.get(reverse("values_export", args=["C1", "pdf"])).status_code == 404
 
 
 def test_the_subtree_export_holds_only_what_the_user_may_see(client, metrics, people, tree):
