@@ -4,7 +4,7 @@ only `chiso.metrics.services` may write values (validation, version, history).""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import DataValue, DataValueChange, Evidence, Metric, Period
+from .models import DataValue, DataValueChange, Evidence, ImportJob, Metric, Period
 
 
 @admin.register(Metric)
@@ -70,3 +70,13 @@ class EvidenceAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     search_fields = ["title", "original_name", "document_number", "unit__name"]
     exclude = ["file"]  # downloads go through the permission-checked view, not MEDIA_URL
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnlyAdmin):
+    list_display = ["file_name", "unit", "user", "state", "phase", "done", "total",
+                    "created_at", "finished_at"]
+    list_filter = ["state", "dry_run"]
+    search_fields = ["file_name", "unit__name", "unit__code", "user__username"]
+    list_select_related = ["unit", "user"]
+    exclude = ["file"]  # the uploaded file quotes other units' figures: never linked here
