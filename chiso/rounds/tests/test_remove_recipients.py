@@ -249,3 +249,18 @@ def test_removal_announces_itself_to_apps_built_on_rounds(round, sub, people, tr
     finally:
         workflow.recipients_removed.disconnect(listener)
     assert heard == [(round.pk, ["C1"])]
+
+
+def test_dashboards_no_longer_show_the_unit_as_late_or_silent(round, sub, people, tree, clock):
+    from chiso.dashboards import panels, unit_panels
+
+    clock.now = at(20)  # five days past the deadline: both communes are overdue
+
+    def shown():
+        return ({r["unit"].code for r in panels.overdue_data(tree["P1"], None, None)["rows"]},
+                {r["unit"].code for r in panels.silent_data(tree["P1"], None, None)["rows"]},
+                len(unit_panels.unit_inbox_data(tree["C1"], None, None)["rows"]))
+
+    assert shown() == ({"C1", "C2"}, {"C1", "C2"}, 1)
+    remove(round, tree["C1"], people["admin"])
+    assert shown() == ({"C2"}, {"C2"}, 0)
