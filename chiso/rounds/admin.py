@@ -1,5 +1,6 @@
 """Django admin for system administrators: rounds and their forms are editable; the
-workflow's records (submissions, reviews, events, reminders) are read-only there, since
+workflow's records (submissions, reviews, events, reminders, removed recipients) are
+read-only there, since
 every state change must go through `chiso.rounds.workflow`."""
 
 from django.contrib import admin
@@ -7,6 +8,7 @@ from django.contrib import admin
 from .models import (
     ReportingRound,
     ReviewerAssignment,
+    RoundExclusion,
     RoundItem,
     RoundSection,
     RoundTarget,
@@ -66,4 +68,21 @@ class SubmissionAdmin(admin.ModelAdmin):
     inlines = [EventInline]
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(RoundExclusion)
+class RoundExclusionAdmin(admin.ModelAdmin):
+    """Removed recipients: an audit record, changed only through the recipients page."""
+
+    list_display = ["round", "unit", "state_at_removal", "removed_by", "removed_at",
+                    "restored_at"]
+    list_filter = ["round"]
+    search_fields = ["unit__name", "round__name", "reason"]
+    readonly_fields = [f.name for f in RoundExclusion._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

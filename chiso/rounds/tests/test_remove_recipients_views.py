@@ -132,3 +132,15 @@ def test_choosing_no_unit_leads_back_to_the_list(client, round, people):
     client.force_login(people["admin"])
     response = client.get(confirm_url(round, "C3"), follow=True)  # not a recipient
     assert "Chưa chọn đơn vị nào" in response.content.decode()
+
+
+def test_the_admin_shows_removed_recipients_read_only(client, round, sub, people, tree):
+    exclusion = workflow.remove_recipient(round, tree["C1"], people["admin"], "Nhầm",
+                                          now=BEFORE)
+    client.force_login(make_user("root", is_superuser=True, is_staff=True))
+    assert client.get(reverse("admin:rounds_roundexclusion_changelist")).status_code == 200
+    change = client.get(reverse("admin:rounds_roundexclusion_change", args=[exclusion.pk]))
+    assert change.status_code == 200 and "Nhầm" in change.content.decode()
+    assert client.get(reverse("admin:rounds_roundexclusion_add")).status_code == 403
+    assert client.get(reverse("admin:rounds_roundexclusion_delete",
+                              args=[exclusion.pk])).status_code == 403
