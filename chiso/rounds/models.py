@@ -335,5 +335,7 @@ class RoundExclusion(models.Model):
     @property
     def past_events(self) -> list[dict]:
         """The removed form's log from `history`, with its times as datetimes."""
-        return [{**e, "at": dt.datetime.fromisoformat(e["at"])}
+        labels = dict(SubmissionEvent.Action.choices)  # in the reader's language
+        return [{**e, "at": dt.datetime.fromisoformat(e["at"]),
+                 "label": labels.get(e["action"], e["action"])}
                 for e in (self.history or {}).get("events", [])]

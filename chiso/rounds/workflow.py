@@ -22,10 +22,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.dispatch import Signal
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chiso.lib import events
@@ -644,7 +645,8 @@ def remove_recipients(round: ReportingRound, units: Iterable[OrgUnit], user, rea
 def _who(user) -> str:
     if user is None:
         return ""
-    return f"{user.get_full_name() or user.username} ({user.username})"
+    name = user.get_full_name()
+    return f"{name} ({user.username})" if name else user.username
 
 
 def _iso(moment: dt.datetime | None) -> str | None:
@@ -657,8 +659,7 @@ def _history_of(sub: Submission) -> dict:
     return {
         "first_submitted_at": _iso(sub.first_submitted_at),
         "deadline_override": sub.deadline_override and sub.deadline_override.isoformat(),
-        "events": [{"action": e.action, "label": str(e.get_action_display()),
-                    "from": e.from_state, "to": e.to_state, "by": _who(e.actor),
+        "events": [{"action": e.action, "from": e.from_state, "to": e.to_state, "by": _who(e.actor),
                     "at": _iso(e.at), "reason": e.reason,
                     "sections": [titles.get(pk, str(pk)) for pk in e.sections]}
                    for e in sub.events.select_related("actor").order_by("at", "pk")],
@@ -702,6 +703,8 @@ def _lift_exclusions(round: ReportingRound, units: Iterable[OrgUnit], user,
     by_unit = {x.unit_id: x for x in lifted}
     for sub in round.submissions.filter(unit__in=by_unit).select_related("round", "unit"):
         x = by_unit[sub.unit_id]
-        _log(sub, A.RESTORE, sub.state, user, now,
-             _("Đã bỏ khỏi kỳ báo cáo ngày %(d)s (lý do: %(r)s); nay thêm lại.") % {
-                 "d": timezone.localtime(x.removed_at).strftime("%d/%m/%Y"), "r": x.reason})
+        # Stored in the project's language, whatever the secretariat is reading in.
+        with translation.override(settings.LANGUAGE_CODE):
+            note = _("Đã bỏ khỏi kỳ báo cáo ngày %(d)s (lý do: %(r)s); nay thêm lại.") % {
+                "d": timezone.localtime(x.removed_at).strftime("%d/%m/%Y"), "r": x.reason}
+        _log(sub, A.RESTORE, sub.state, user, now, note)

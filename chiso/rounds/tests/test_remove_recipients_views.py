@@ -144,3 +144,22 @@ def test_the_admin_shows_removed_recipients_read_only(client, round, sub, people
     assert client.get(reverse("admin:rounds_roundexclusion_add")).status_code == 403
     assert client.get(reverse("admin:rounds_roundexclusion_delete",
                               args=[exclusion.pk])).status_code == 403
+
+
+def test_the_removed_forms_log_is_shown_with_the_removal(client, round, submitted, people,
+                                                         tree):
+    workflow.return_(submitted, people["reviewer"], "Thiếu minh chứng", now=BEFORE)
+    workflow.remove_recipient(round, tree["C1"], people["admin"], "Gửi nhầm", now=BEFORE)
+    client.force_login(people["admin"])
+    html = page(client, round)
+    removed = html[html.index('id="exclusions"'):]
+    assert "khi bỏ: Bị trả lại" in removed and "2 thao tác" in removed
+    assert "– Gửi (reporter_c1)" in removed
+    assert "– Trả lại (reviewer_p1): Thiếu minh chứng" in removed
+
+
+def test_the_removed_units_form_is_gone_for_its_reporter(client, round, filled, people, tree):
+    workflow.remove_recipient(round, tree["C1"], people["admin"], "Gửi nhầm", now=BEFORE)
+    client.force_login(people["reporter"])
+    assert client.get(reverse("submission_form", args=[round.pk, "C1"])).status_code == 404
+    assert round.name not in client.get(reverse("inbox")).content.decode()
