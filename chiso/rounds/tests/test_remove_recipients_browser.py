@@ -69,6 +69,8 @@ def test_the_secretariat_removes_a_ward_and_adds_it_back(browser, live_server, s
     page.wait_for_load_state("networkidle")
     assert "Đã thêm lại Phường Hai" in page.locator(".messages").inner_text()
     assert page.locator("#recipient-C2").count() == 1
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: rows become cards
+    screenshot(page, "rounds-recipients-phone")
     back = rnd.submissions.get(unit=tree["C2"])
     assert workflow.values_of(back).get().value == 7
     page.close()
