@@ -5,7 +5,8 @@ Two rounds, dated from the day the demo is first loaded so that it always looks 
   some returned with a reason (Phường Bãi Cháy among them), a few sent late after the
   secretariat re-opened their form, and a few still missing;
 - this quarter's round, open and due in two weeks: a few units have sent it, most
-  (Phường Bãi Cháy included) have it to do.
+  (Phường Bãi Cháy included) have it to do, and one, sent to by mistake, was taken off
+  by the secretariat.
 
 Figures are illustrative ("minh họa"), derived from each unit's latest demo value of the
 metric. Everything goes through `chiso.metrics.services` and `chiso.rounds.workflow`
@@ -182,6 +183,14 @@ def _open_round(rnd: ReportingRound, users: dict, rng: random.Random) -> None:
         _fill(sub, items, reporter, rng, started)
         if i < len(subs) * 0.2:
             workflow.submit(sub, reporter, now=_at(started, rng.randint(8, 16)))
+    # One unit the round should not have gone to, taken off by the secretariat (its page
+    # "Đơn vị nhận" shows it with the reason; its values stay).
+    untouched = [s for s in subs[int(len(subs) * 0.35) + 1:] if s.unit.code != "X07192"]
+    if untouched:
+        workflow.remove_recipient(
+            rnd, untouched[0].unit, users.get("thuongtruc.qn"),
+            "Gửi nhầm đơn vị: các chỉ tiêu này của đơn vị được tổng hợp qua kỳ báo cáo riêng "
+            "của tỉnh (minh họa)", now=_at(rnd.opens_on + dt.timedelta(days=1), 10))
 
 
 def load(stdout=None) -> dict:

@@ -60,3 +60,14 @@ def test_demo_users_have_addresses_that_reach_no_real_inbox(demo):
     assert sorted(u.email for u in users) == [
         "baocao.baichay@demo.chiso.invalid", "thuongtruc.qn@demo.chiso.invalid",
         "truong.baichay@demo.chiso.invalid"]
+
+
+@pytest.mark.django_db
+def test_the_open_round_shows_one_unit_taken_off_it(demo):
+    from chiso.rounds import workflow
+
+    open_round = rounds().order_by("deadline").last()
+    exclusion = open_round.exclusions.get()
+    assert exclusion.is_active and "(minh họa)" in exclusion.reason
+    assert not open_round.submissions.filter(unit=exclusion.unit).exists()
+    assert workflow.sync_submissions(open_round) == 0
