@@ -61,7 +61,7 @@ def measure(label: str, n_rows: int) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from chiso.metrics import dhis2, export
+    from chiso.metrics import export
     from chiso.metrics.intake import import_file
     from chiso.metrics.models import Metric
     from chiso.orgs.models import Membership, OrgUnit, Role
@@ -94,9 +94,9 @@ def measure(label: str, n_rows: int) -> None:
     _o, _j, as_csv = build(n_rows, units, metrics, "2024")
     t_ours, r = timed(lambda: import_file(io.BytesIO(ours), "a.csv", user=user))
     assert r.ok and r.created == n_rows, r.errors[:3]
-    t_json, r = timed(lambda: dhis2.import_file(io.BytesIO(as_json), "a.json", user=user))
+    t_json, r = timed(lambda: import_file(io.BytesIO(as_json), "a.json", user=user))
     assert r.ok and r.created == n_rows, [str(e) for e in r.errors[:3]]
-    t_csv, r = timed(lambda: dhis2.import_file(io.BytesIO(as_csv), "b.csv", user=user))
+    t_csv, r = timed(lambda: import_file(io.BytesIO(as_csv), "b.csv", user=user))
     assert r.ok and r.created == n_rows, [str(e) for e in r.errors[:3]]
 
     values = export.values_for(OrgUnit.objects.all())
