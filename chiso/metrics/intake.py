@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.db import transaction
-from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from chiso.lib import gcpause
@@ -117,21 +116,20 @@ def import_rows(rows: list[Row], *, user, source: str, within: OrgUnit | None = 
     if not rows:
         result.errors = errors or [CellError(_("Không có dòng số liệu nào."))]
         return result
-    created_periods: list[int] = []
-    committed = False
+    new_periods: list[Period] = []
     try:
         with gcpause.paused():
             entries = _entries(rows, errors, within, has_comment, has_version, blank_version,
-                               created_periods)
+                               new_periods)
             cleaned, problems = check(entries, user, progress=report)
             if errors or problems:
                 raise BulkRejected(problems)
             report("write", 0, len(entries))
             with transaction.atomic():
+                _save_periods(new_periods)
                 counts = write_values(entries, user=user, source=source, cleaned=cleaned)
                 if dry_run:
                     raise _DryRun
-            committed = True
     except _DryRun:
         result.ok = True
         result.created, result.updated, result.unchanged = (
@@ -149,9 +147,6 @@ def import_rows(rows: list[Row], *, user, source: str, within: OrgUnit | None = 
         errors.sort(key=lambda e: (e.sheet or "", e.row or 0))
         result.errors = errors
         return result
-    finally:
-        if not committed:
-            _drop_unused_periods(created_periods)
     report("done", len(entries), len(entries))
     result.ok = True
     result.created, result.updated, result.unchanged = (
@@ -170,9 +165,9 @@ def _upper_first(text: str) -> str:
 
 def _entries(rows: list[Row], errors: list[CellError], within: OrgUnit | None,
              has_comment: bool, has_version: bool, blank_version: int | None,
-             created_periods: list[int]) -> list[Entry]:
+             new_periods: list[Period]) -> list[Entry]:
     """Rows → entries, with one query per lookup table; problems go to `errors`; the ids
-    of periods created for the file go to `created_periods`."""
+    periods the file names that are not stored yet go to `new_periods`, unsaved."""
     def err(row: Row, column: str | None, message: str) -> None:
         errors.append(CellError(message, row.line, column, row.sheet))
 
@@ -187,7 +182,7 @@ def _entries(rows: list[Row], errors: list[CellError], within: OrgUnit | None,
     metrics: dict[str, Metric] = {}
     for chunk in _chunks(sorted(metric_codes)):
         metrics.update((m.code, m) for m in Metric.objects.filter(code__in=chunk))
-    periods = _periods({c[2] for c in codes} - {""}, created_periods)
+    periods = _periods({c[2] for c in codes} - {""}, new_periods)
 
     entries: list[Entry] = []
     seen: dict[tuple[int, int, int], int] = {}
@@ -233,7 +228,7 @@ def _entries(rows: list[Row], errors: list[CellError], within: OrgUnit | None,
                 ok = False
         if not ok:
             continue
-        key = (metric.pk, unit.pk, period.pk)
+        key = (metric.pk, unit.pk, period.code)  # a new period has no id yet
         if key in seen:
             err(row, None, _("trùng với dòng %(n)s (cùng đơn vị, chỉ tiêu và kỳ).") % {
                 "n": seen[key]})
@@ -262,31 +257,32 @@ def _data(metric: Metric, cells: dict[str, Any], has_comment: bool) -> dict[str,
     return data
 
 
-def _periods(codes: set[str], created: list[int]) -> dict[str, Period | str]:
-    """Code as written → Period (created if new, its id added to `created`) or the
-    Vietnamese reason it is invalid."""
+def _periods(codes: set[str], new: list[Period]) -> dict[str, Period | str]:
+    """Code as written → Period or the Vietnamese reason it is invalid. A period not
+    stored yet is returned unsaved and added to `new`: it is saved by `_save_periods`
+    inside the write transaction, so a failed or dry-run import leaves none behind (and
+    never removes one that another request has started to use)."""
     out: dict[str, Period | str] = {}
-    canonical: dict[str, str] = {}
+    canonical: dict[str, P.ParsedPeriod] = {}
     for code in codes:
         try:
-            canonical[code] = P.parse(code).code
+            canonical[code] = P.parse(code)
         except P.PeriodError as exc:
             out[code] = str(exc)
-    stored = {p.code: p for p in Period.objects.filter(code__in=set(canonical.values()))}
-    for written, code in canonical.items():
-        if code not in stored:
-            stored[code] = Period.objects.for_code(code)
-            created.append(stored[code].pk)
-        out[written] = stored[code]
+    stored = {p.code: p for p in Period.objects.filter(
+        code__in={parsed.code for parsed in canonical.values()})}
+    for written, parsed in canonical.items():
+        if parsed.code not in stored:
+            stored[parsed.code] = Period(
+                code=parsed.code, kind=parsed.kind, year=parsed.year, number=parsed.number,
+                start=parsed.start, end=parsed.end)
+            new.append(stored[parsed.code])
+        out[written] = stored[parsed.code]
     return out
 
 
-def _drop_unused_periods(ids: list[int]) -> None:
-    """Remove the periods a failed or dry-run import created, so that it leaves nothing
-    behind; one that something else has used meanwhile stays (it is protected)."""
-    for period in Period.objects.filter(pk__in=ids):
-        try:
-            with transaction.atomic():
-                period.delete()
-        except ProtectedError:
-            pass
+def _save_periods(new: list[Period]) -> None:
+    """Store the file's new periods (inside the write transaction); the entries hold these
+    very objects, so they get their ids. One created meanwhile by someone else is used."""
+    for period in new:
+        period.pk = Period.objects.for_code(period.code).pk

@@ -72,3 +72,29 @@ def test_collector_stays_off_if_it_was_off():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_period_another_request_creates_meanwhile_is_used_and_never_removed(
+        metrics, people, tree):
+    """The file's new period is stored only in the write transaction: one that another
+    request stored during the check is used as is, and a failed import leaves it alone."""
+    def someone_else_creates_it(phase, done, total):
+        if phase == "check" and done == 0:
+            Period.objects.for_code("2031-05")
+
+    good = [["C1", "HS_TT", "2031-05", "4", "", "", ""]]
+    result = import_file(csv_file(good), "t.csv", user=people["admin"],
+                         progress=someone_else_creates_it)
+    assert result.ok and result.created == 1
+    assert Period.objects.filter(code="2031-05").count() == 1
+    assert DataValue.objects.get().period.code == "2031-05"
+
+    bad = [["C1", "HS_TT", "2031-07", "-4", "", "", ""]]
+
+    def creates_july(phase, done, total):
+        if phase == "check" and done == 0:
+            Period.objects.for_code("2031-07")
+
+    assert not import_file(csv_file(bad), "t.csv", user=people["admin"],
+                           progress=creates_july).ok
+    assert Period.objects.filter(code="2031-07").exists()
