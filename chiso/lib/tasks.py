@@ -42,6 +42,11 @@ class ThreadBackend(ImmediateBackend):
         super().__init__(alias, params)
         self._threads: set[threading.Thread] = set()
         self._lock = threading.Lock()
+        # At most this many tasks run at once (OPTIONS "max_running", default 2): ten
+        # large uploads at once would otherwise hold ten files' rows in the web process.
+        # The others wait in their threads, their jobs still queued.
+        self._slots = threading.BoundedSemaphore(
+            int(params.get("OPTIONS", {}).get("max_running", 2)))
 
     def enqueue(self, task: Task[P, T], args: P.args, kwargs: P.kwargs) -> TaskResult[T]:  # type: ignore[valid-type]
         self.validate_task(task)
@@ -61,8 +66,10 @@ class ThreadBackend(ImmediateBackend):
 
     def _run(self, task_result: TaskResult) -> None:
         try:
-            # Records success or the error with its traceback; django-tasks logs failures.
-            self._execute_task(task_result)
+            with self._slots:
+                # Records success or the error with its traceback; django-tasks logs
+                # failures.
+                self._execute_task(task_result)
         finally:
             connections.close_all()
             with self._lock:

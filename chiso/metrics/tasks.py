@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 
+from django.db import DatabaseError, connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -39,8 +41,48 @@ class ProgressSaver:
             return
         self.phase, self.saved_at = phase, now
         self.saves += 1
-        ImportJob.objects.filter(pk=self.job_id).update(
-            phase=phase, done=done, total=total, updated_at=timezone.now())
+        try:
+            ImportJob.objects.filter(pk=self.job_id).update(
+                phase=phase, done=done, total=total, updated_at=timezone.now())
+        except DatabaseError:
+            # Progress is for the page only: a save that fails (SQLite busy for longer
+            # than its timeout while another import writes) must not fail the import,
+            # least of all after it has committed ("done").
+            logger.warning("Could not save the progress of import job %s", self.job_id,
+                           exc_info=True)
+
+
+class Heartbeat:
+    """Touches the running job's row every `every` seconds from a thread of its own, so
+    that a long silent step (reading a 50 MB workbook, waiting for locks) is not taken
+    for a dead process (`jobs.STALE_AFTER`)."""
+
+    def __init__(self, job_id: int, every: float = 60.0):
+        self.job_id = job_id
+        self.every = every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True,
+                                        name=f"chiso-job-{job_id}-heartbeat")
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.wait(self.every):
+                try:
+                    ImportJob.objects.filter(pk=self.job_id, state=S.RUNNING).update(
+                        updated_at=timezone.now())
+                except DatabaseError:
+                    logger.warning("Heartbeat of import job %s failed", self.job_id,
+                                   exc_info=True)
+        finally:
+            connections.close_all()  # this thread's connections only
 
 
 @task()
@@ -52,7 +94,7 @@ def run_import_job(job_id: int) -> dict:
         return {"job": job_id, "state": "skipped"}
     job = ImportJob.objects.select_related("user", "unit").get(pk=job_id)
     try:
-        with job.file.open("rb") as fileobj:
+        with Heartbeat(job_id), job.file.open("rb") as fileobj:
             result = import_file(fileobj, job.file_name, user=job.user, size=job.size,
                                  within=job.unit, dry_run=job.dry_run,
                                  progress=ProgressSaver(job_id))
@@ -67,7 +109,10 @@ def run_import_job(job_id: int) -> dict:
                         "Hãy thử lại hoặc báo quản trị hệ thống."), code="system")]))
         state = S.FAILED
     finally:
-        jobs.delete_file(job)
+        try:
+            jobs.delete_file(job)
+        except Exception:  # the outcome below must be recorded all the same
+            logger.exception("Could not delete the file of import job %s", job_id)
     now = timezone.now()
     # Written whatever `sweep` decided meanwhile: this is what really happened.
     ImportJob.objects.filter(pk=job_id).update(
