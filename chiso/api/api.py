@@ -240,8 +240,12 @@ def _read_json(request: HttpRequest, schema: type[Schema]):
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BYTES:
         raise HttpError(413, _("Nội dung gửi lên quá lớn; giới hạn là %(n)s MB, hãy chia nhỏ.")
                         % {"n": MAX_BYTES // 1024 // 1024})
+    body = request.read(MAX_BYTES + 1)  # a chunked body has no Content-Length
+    if len(body) > MAX_BYTES:
+        raise HttpError(413, _("Nội dung gửi lên quá lớn; giới hạn là %(n)s MB, hãy chia nhỏ.")
+                        % {"n": MAX_BYTES // 1024 // 1024})
     try:
-        return schema.model_validate_json(request.read() or b"{}")
+        return schema.model_validate_json(body or b"{}")
     except ValidationError as exc:
         raise NinjaValidationError(exc.errors(include_url=False)) from None
 
@@ -368,7 +372,11 @@ def post_data_value_sets(request: HttpRequest, dryRun: bool = False):  # noqa: N
         return Status(413, _summary(False, dryRun, _(
             "Nội dung gửi lên quá lớn; giới hạn là %(n)s MB, hãy chia nhỏ.")
             % {"n": tabular.MAX_BYTES // 1024 // 1024}))
-    body = request.read()
+    body = request.read(tabular.MAX_BYTES + 1)  # a chunked body has no Content-Length
+    if len(body) > tabular.MAX_BYTES:
+        return Status(413, _summary(False, dryRun, _(
+            "Nội dung gửi lên quá lớn; giới hạn là %(n)s MB, hãy chia nhỏ.")
+            % {"n": tabular.MAX_BYTES // 1024 // 1024}))
     try:
         table = (dhis2.read_csv(body) if "csv" in request.content_type
                  else dhis2.read_json(body))

@@ -137,6 +137,7 @@ def write_values(entries: Sequence[Entry], *, user, source: str, reason: str = "
     problems = []
     counts = Counts()
     keys = _keys(entries)
+    units = {e.unit.pk: e.unit for e in entries}  # stored values are loaded without theirs
     with gcpause.paused(), transaction.atomic():
         existing = _load_existing(keys)
         now = timezone.now()
@@ -184,7 +185,7 @@ def write_values(entries: Sequence[Entry], *, user, source: str, reason: str = "
         # Dashboards refresh where accepted figures arrived (after commit, see lib.events).
         events.publish("value.accepted", {
             e.unit.path for _k, e, _f in new_rows if e.state == State.ACCEPTED} | {
-            c[0].unit.path for c in changed if c[0].state == State.ACCEPTED})
+            units[c[0].unit_id].path for c in changed if c[0].state == State.ACCEPTED})
     return counts
 
 

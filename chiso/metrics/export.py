@@ -98,6 +98,20 @@ def state_labels() -> dict[str, str]:
     return {value: str(label) for value, label in State.choices}
 
 
+class _Cache(dict):
+    """Objects by id, loaded up front; one that appears later (a value committed between
+    the cache's query and the rows' for a new period or unit) is fetched when met, rather
+    than cutting a streamed file short."""
+
+    def __init__(self, model, queryset):
+        super().__init__((obj.pk, obj) for obj in queryset)
+        self.model = model
+
+    def __missing__(self, pk):
+        self[pk] = self.model._default_manager.get(pk=pk)
+        return self[pk]
+
+
 def stream(values: Iterable[DataValue], *, with_editor: bool = False) -> Iterator[DataValue]:
     """Values one by one for a large export, each with its unit, metric and period (and
     editor) taken from small caches. `select_related` would build those objects again for
@@ -106,23 +120,25 @@ def stream(values: Iterable[DataValue], *, with_editor: bool = False) -> Iterato
         yield from values
         return
     qs = values.select_related(None)
-    metrics = {m.pk: m for m in Metric.objects.filter(pk__in=qs.values("metric_id"))}
-    periods = {p.pk: p for p in Period.objects.filter(pk__in=qs.values("period_id"))}
-    units = {u.pk: u for u in OrgUnit.objects.filter(pk__in=qs.values("unit_id"))}
+    metrics = _Cache(Metric, Metric.objects.filter(pk__in=qs.values("metric_id")))
+    periods = _Cache(Period, Period.objects.filter(pk__in=qs.values("period_id")))
+    units = _Cache(OrgUnit, OrgUnit.objects.filter(pk__in=qs.values("unit_id")))
     fields = {name: DataValue._meta.get_field(name)
               for name in ("metric", "period", "unit", "updated_by")}
-    editors = {}
+    editors: dict = {}
     if with_editor:
         from django.contrib.auth import get_user_model
 
-        editors = {u.pk: u for u in get_user_model().objects.filter(
-            pk__in=qs.exclude(updated_by=None).values("updated_by_id"))}
+        User = get_user_model()
+        editors = _Cache(User, User.objects.filter(
+            pk__in=qs.exclude(updated_by=None).values("updated_by_id")))
     for dv in qs.iterator(chunk_size=2000):
         fields["metric"].set_cached_value(dv, metrics[dv.metric_id])
         fields["period"].set_cached_value(dv, periods[dv.period_id])
         fields["unit"].set_cached_value(dv, units[dv.unit_id])
         if with_editor:
-            fields["updated_by"].set_cached_value(dv, editors.get(dv.updated_by_id))
+            fields["updated_by"].set_cached_value(
+                dv, editors[dv.updated_by_id] if dv.updated_by_id else None)
         yield dv
 
 

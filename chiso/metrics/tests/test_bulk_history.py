@@ -59,3 +59,13 @@ def test_demo_writes_without_a_user_get_history_too(metrics, tree, q1):
                  source=Source.FORM, is_illustrative=True)
     first = DataValueChange.objects.get()
     assert first.changed_by is None and first.new["value"] == "7"
+
+
+def test_an_export_meets_a_period_created_after_its_caches(metrics, people, tree, q1):
+    """A value committed between the export's cache queries and its rows (a new month's
+    first upload) is exported with its period, not cut short by a KeyError."""
+    from chiso.metrics.export import _Cache
+
+    cache = _Cache(Period, Period.objects.none())
+    late = Period.objects.for_code("2031-05")
+    assert cache[late.pk] == late and late.pk in cache
