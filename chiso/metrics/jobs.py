@@ -57,12 +57,18 @@ def start(upload: UploadedFile, *, user, unit: OrgUnit, dry_run: bool = False) -
     """Store the upload, create its job and enqueue the task (which starts after commit)."""
     from .tasks import run_import_job  # tasks imports this module
 
-    with transaction.atomic():
-        job = ImportJob(user=user, unit=unit, file_name=upload.name[:255], size=upload.size or 0,
-                        dry_run=dry_run)
-        job.file.save(upload.name, upload, save=False)
-        job.save()
-        run_import_job.enqueue(job.pk)
+    job = ImportJob(user=user, unit=unit, file_name=upload.name[:255], size=upload.size or 0,
+                    dry_run=dry_run)
+    try:
+        with transaction.atomic():
+            job.file.save(upload.name, upload, save=False)
+            job.save()
+            run_import_job.enqueue(job.pk)
+    except BaseException:
+        # The row is rolled back; the stored file would be left with nothing to find it.
+        if job.file:
+            job.file.delete(save=False)
+        raise
     return job
 
 
