@@ -138,7 +138,7 @@ def write_values(entries: Sequence[Entry], *, user, source: str, reason: str = "
     counts = Counts()
     keys = _keys(entries)
     units = {e.unit.pk: e.unit for e in entries}  # stored values are loaded without theirs
-    with gcpause.paused(), transaction.atomic():
+    with gcpause.relaxed(), transaction.atomic():
         existing = _load_existing(keys)
         now = timezone.now()
         new_rows: list[tuple[tuple[int, int, int], Entry, dict]] = []

@@ -69,7 +69,7 @@ def import_file(fileobj: IO[bytes], name: str = "", *, user, size: int | None = 
     """Read and import one file (CSV, XLSX, DHIS2 JSON or CSV); `within` restricts rows to
     a unit and its subtree. `progress(phase, done, total)` is told how far the import is
     (see `import_rows`)."""
-    with gcpause.paused():
+    with gcpause.relaxed():
         try:
             table = read_table(fileobj, name, size)
         except FileRejected as exc:
@@ -118,7 +118,7 @@ def import_rows(rows: list[Row], *, user, source: str, within: OrgUnit | None = 
         return result
     new_periods: list[Period] = []
     try:
-        with gcpause.paused():
+        with gcpause.relaxed():
             entries = _entries(rows, errors, within, has_comment, has_version, blank_version,
                                new_periods)
             cleaned, problems = check(entries, user, progress=report)

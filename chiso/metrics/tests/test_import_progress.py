@@ -54,24 +54,24 @@ def test_a_period_already_in_use_is_kept_after_a_failed_import(metrics, people, 
     assert Period.objects.filter(code="2031-05").exists()
 
 
-def test_collector_is_paused_inside_and_restored_after_nested_pauses():
-    assert gc.isenabled()
-    with gcpause.paused():
-        assert not gc.isenabled()
-        with gcpause.paused():
-            assert not gc.isenabled()
-        assert not gc.isenabled()
-    assert gc.isenabled()
+def test_collector_runs_rarely_inside_and_as_before_after_nested_uses():
+    before = gc.get_threshold()
+    with gcpause.relaxed():
+        assert gc.get_threshold() == gcpause.RELAXED and gc.isenabled()
+        with gcpause.relaxed():
+            assert gc.get_threshold() == gcpause.RELAXED
+        assert gc.get_threshold() == gcpause.RELAXED
+    assert gc.get_threshold() == before
 
 
-def test_collector_stays_off_if_it_was_off():
-    gc.disable()
+def test_thresholds_come_back_after_an_error():
+    before = gc.get_threshold()
     try:
-        with gcpause.paused():
-            pass
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
+        with gcpause.relaxed():
+            raise ValueError
+    except ValueError:
+        pass
+    assert gc.get_threshold() == before
 
 
 def test_a_period_another_request_creates_meanwhile_is_used_and_never_removed(
