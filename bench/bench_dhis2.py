@@ -22,8 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _databases import run_on_each_database  # noqa: E402  (bench/ is on the path)
-
-N_METRICS = 40
+from bench_import import N_METRICS, setup_data  # noqa: E402
 
 
 def build(n_rows: int, units: list[str], metrics: list[str], year: str):
@@ -57,32 +56,14 @@ def measure(label: str, n_rows: int) -> None:
     import django
 
     django.setup()
-    from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
     from chiso.metrics import export
     from chiso.metrics.intake import import_file
-    from chiso.metrics.models import Metric
-    from chiso.orgs.models import Membership, OrgUnit, Role
+    from chiso.orgs.models import OrgUnit
 
-    K = OrgUnit.Kind
-    province = OrgUnit.objects.create(code="BP", name="Tỉnh đo", kind=K.PROVINCE)
-    n_units = -(-n_rows // N_METRICS)
-    for i in range(n_units):
-        OrgUnit.objects.create(code=f"X{i:05d}", name=f"Xã {i}", kind=K.COMMUNE, parent=province)
-    units = [f"X{i:05d}" for i in range(n_units)]
-    metrics = []
-    for m in range(N_METRICS):
-        rate = m % 2 == 1
-        Metric.objects.create(
-            code=f"M{m:02d}", name=f"Chỉ tiêu {m}",
-            value_type=Metric.ValueType.PERCENTAGE if rate else Metric.ValueType.NUMBER,
-            rollup=Metric.Rollup.RATIO if rate else Metric.Rollup.SUM, min_value=0,
-            max_value=100 if rate else None, reporting_kinds=[K.COMMUNE])
-        metrics.append(f"M{m:02d}")
-    user = get_user_model().objects.create_user("bench", password="x" * 12)
-    Membership.objects.create(user=user, unit=province, role=Role.ADMIN)
+    user, _province, units, metrics = setup_data(n_rows)
 
     def timed(fn):
         start = time.perf_counter()
@@ -105,7 +86,7 @@ def measure(label: str, n_rows: int) -> None:
     t_out_csv, _n = timed(lambda: sum(len(x) for x in export.dhis2_csv_lines(values)))
     total = 3 * n_rows
     print(f"[{label}] {n_rows:,} values per file ({n_rows * 3 // 2:,} DHIS2 data values), "
-          f"{N_METRICS} metrics × {n_units:,} units")
+          f"{N_METRICS} metrics × {len(units):,} units")
     print(f"[{label}] import DHIS2 JSON                 {t_json:7.2f} s")
     print(f"[{label}] import DHIS2 CSV                  {t_csv:7.2f} s")
     print(f"[{label}] export {total:,} values, DHIS2 JSON {t_out_json:7.2f} s "

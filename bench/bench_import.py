@@ -61,13 +61,40 @@ def build_files(n_rows: int, units: list[str], metrics: list[str], period: str):
     return ("\ufeff" + text.getvalue()).encode(), xbuf.getvalue(), rows
 
 
+def setup_data(n_rows: int):
+    """A province with enough communes for `n_rows` values over N_METRICS metrics (half
+    numbers, half rates) and its admin: (user, province, unit codes, metric codes)."""
+    from django.contrib.auth import get_user_model
+
+    from chiso.metrics.models import Metric
+    from chiso.orgs.models import Membership, OrgUnit, Role
+
+    K = OrgUnit.Kind
+    province = OrgUnit.objects.create(code="BP", name="Tỉnh đo", kind=K.PROVINCE)
+    n_units = -(-n_rows // N_METRICS)
+    for i in range(n_units):
+        OrgUnit.objects.create(code=f"X{i:05d}", name=f"Xã {i}", kind=K.COMMUNE,
+                               parent=province)
+    for m in range(N_METRICS):
+        rate = m % 2 == 1
+        Metric.objects.create(
+            code=f"M{m:02d}", name=f"Chỉ tiêu {m}",
+            value_type=Metric.ValueType.PERCENTAGE if rate else Metric.ValueType.NUMBER,
+            rollup=Metric.Rollup.RATIO if rate else Metric.Rollup.SUM, min_value=0,
+            max_value=100 if rate else None, reporting_kinds=[K.COMMUNE])
+    user = get_user_model().objects.create_user("bench", password="x" * 12)
+    Membership.objects.create(user=user, unit=province, role=Role.ADMIN)
+    return user, province, [f"X{i:05d}" for i in range(n_units)], \
+        [f"M{m:02d}" for m in range(N_METRICS)]
+
+
 def run(n_rows: int, sample: int) -> list[str]:
     import django
 
     django.setup()
     from django.db import connection
 
-    from chiso.orgs.models import Membership, OrgUnit, Role
+    from chiso.orgs.models import OrgUnit
 
     vendor = connection.vendor
     old_name = connection.settings_dict["NAME"]
@@ -79,30 +106,13 @@ def run(n_rows: int, sample: int) -> list[str]:
         call_command("migrate", verbosity=0)
         test_name = connection.settings_dict["NAME"]
     try:
-        from django.contrib.auth import get_user_model
 
         from chiso.metrics import services
         from chiso.metrics.intake import import_file
         from chiso.metrics.models import DataValue, Metric, Period
 
-        K = OrgUnit.Kind
-        province = OrgUnit.objects.create(code="BP", name="Tỉnh đo", kind=K.PROVINCE)
-        n_units = -(-max(n_rows, sample) // N_METRICS)
-        for i in range(n_units):
-            OrgUnit.objects.create(code=f"X{i:05d}", name=f"Xã {i}", kind=K.COMMUNE,
-                                   parent=province)
-        units = [f"X{i:05d}" for i in range(n_units)]
-        metrics = []
-        for m in range(N_METRICS):
-            rate = m % 2 == 1
-            Metric.objects.create(
-                code=f"M{m:02d}", name=f"Chỉ tiêu {m}",
-                value_type=Metric.ValueType.PERCENTAGE if rate else Metric.ValueType.NUMBER,
-                rollup=Metric.Rollup.RATIO if rate else Metric.Rollup.SUM, min_value=0,
-                max_value=100 if rate else None, reporting_kinds=[K.COMMUNE])
-            metrics.append(f"M{m:02d}")
-        user = get_user_model().objects.create_user("bench", password="x" * 12)
-        Membership.objects.create(user=user, unit=province, role=Role.ADMIN)
+        user, _province, units, metrics = setup_data(max(n_rows, sample))
+        n_units = len(units)
 
         csv_bytes, _x, _r = build_files(n_rows, units, metrics, "2024")
         _c, xlsx_bytes, _r = build_files(n_rows, units, metrics, "2023")

@@ -29,34 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from _databases import run_on_each_database  # noqa: E402  (bench/ is on the path)
-from bench_import import N_METRICS, build_files  # noqa: E402
+from bench_import import N_METRICS, build_files, setup_data  # noqa: E402
 
 POLL = 0.05
-
-
-def setup_data(n_rows: int):
-    from django.contrib.auth import get_user_model
-
-    from chiso.metrics.models import Metric
-    from chiso.orgs.models import Membership, OrgUnit, Role
-
-    K = OrgUnit.Kind
-    province = OrgUnit.objects.create(code="BP", name="Tỉnh đo", kind=K.PROVINCE)
-    n_units = -(-n_rows // N_METRICS)
-    for i in range(n_units):
-        OrgUnit.objects.create(code=f"X{i:05d}", name=f"Xã {i}", kind=K.COMMUNE,
-                               parent=province)
-    for m in range(N_METRICS):
-        rate = m % 2 == 1
-        Metric.objects.create(
-            code=f"M{m:02d}", name=f"Chỉ tiêu {m}",
-            value_type=Metric.ValueType.PERCENTAGE if rate else Metric.ValueType.NUMBER,
-            rollup=Metric.Rollup.RATIO if rate else Metric.Rollup.SUM, min_value=0,
-            max_value=100 if rate else None, reporting_kinds=[K.COMMUNE])
-    user = get_user_model().objects.create_user("bench", password="x" * 12)
-    Membership.objects.create(user=user, unit=province, role=Role.ADMIN)
-    return user, province, [f"X{i:05d}" for i in range(n_units)], \
-        [f"M{m:02d}" for m in range(N_METRICS)]
 
 
 def measure(label: str, n_rows: int) -> None:
